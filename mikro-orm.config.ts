@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { loadConfig, readEnvironment } from './src/config';
+import { buildOrmOptions } from './src/db/ormOptions';
+
+// Used by the MikroORM CLI (`npx mikro-orm migration:create`). The app and the tests call
+// `buildOrmOptions` directly with their own config.
+export default buildOrmOptions(loadConfig(readEnvironment()));

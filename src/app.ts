@@ -1,0 +1,74 @@
+import { HashPool } from './auth/HashPool';
+import { MemoryTokenAllowlist } from './auth/MemoryTokenAllowlist';
+import { createRedisClient, RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
+import type { TokenAllowlist } from './auth/TokenAllowlist';
+import type { Config } from './config';
+import { migrate, openDatabase } from './db/database';
+import { usesEmbeddedDatabase } from './db/ormOptions';
+import type { Logger } from './logger';
+import { createServer, type AppServer } from './server';
+
+export interface RunningApp {
+  url: string;
+  server: AppServer;
+  /** Graceful: stop accepting, drain in-flight requests, then close the pool, Redis and PostgreSQL. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole service from a config: database (migrated), token store, hashing pool, server.
+ * `main.ts` calls it with the process's config; tests call it with their own.
+ */
+export async function startApp(config: Config, logger: Logger, now?: () => number): Promise<RunningApp> {
+  if (config.jwt.secretGenerated) {
+    logger.warn('JWT_SECRET is not set: using a random secret for this process; every token dies on restart');
+  }
+
+  if (usesEmbeddedDatabase(config)) {
+    logger.warn('DATABASE_URL is not set: using embedded PostgreSQL (PGlite), for development only', {
+      dataDir: config.dataDir,
+    });
+  }
+  const orm = await openDatabase(config);
+  const cleanups: Array<() => Promise<unknown>> = [() => orm.close(true)];
+  try {
+    await migrate(orm, config, logger);
+
+    let allowlist: TokenAllowlist;
+    if (config.redisUrl) {
+      const client = createRedisClient(config.redisUrl, config.dependencyTimeoutMs, logger);
+      allowlist = new RedisTokenAllowlist(client, config.redisKeyPrefix, config.dependencyTimeoutMs, now);
+      cleanups.unshift(() => allowlist.close());
+      // If Redis is down at start the service still comes up; authenticated requests fail closed
+      // (SERVICE_UNAVAILABLE) until the client reconnects in the background.
+      await client.connect().catch((error: Error) => logger.error('redis not reachable at start', { error: error.message }));
+    } else {
+      logger.warn(
+        'REDIS_URL is not set: using an in-process token store; tokens live in this process only, do not run more than one instance',
+      );
+      allowlist = new MemoryTokenAllowlist(now);
+      cleanups.unshift(() => allowlist.close());
+    }
+
+    const hashPool = new HashPool(config.hashPool);
+    cleanups.unshift(() => hashPool.close());
+
+    const server = await createServer({ config, logger, orm, allowlist, hashPool, now });
+    cleanups.unshift(() => server.stop());
+    const url = await server.listen(config.port, config.host);
+    logger.info('listening', { url, env: config.nodeEnv });
+
+    return {
+      url,
+      server,
+      close: () => runAll(cleanups),
+    };
+  } catch (error) {
+    await runAll(cleanups);
+    throw error;
+  }
+}
+
+async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
+  for (const step of steps) await step().catch(() => undefined);
+}

@@ -1,0 +1,37 @@
+import type { TokenAllowlist } from './TokenAllowlist';
+import type { AccessClaims, TokenIssuer } from './tokens';
+
+/**
+ * What a request's `Authorization` header amounts to:
+ * - `anonymous`: no header at all;
+ * - `invalid`: a header whose token is malformed, badly signed, expired, for another issuer or audience,
+ *   or no longer in the allowlist (logged out, revoked);
+ * - `authenticated`: a live token, with its claims.
+ */
+export type AuthState =
+  | { kind: 'anonymous' }
+  | { kind: 'invalid' }
+  | { kind: 'authenticated'; claims: AccessClaims };
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+export class Authenticator {
+  constructor(
+    private readonly tokens: TokenIssuer,
+    private readonly allowlist: TokenAllowlist,
+  ) {}
+
+  /**
+   * Never throws for a bad token (that is a state, not an error). It does throw
+   * `ServiceUnavailableError` when the allowlist cannot be reached: a token we cannot check is refused.
+   */
+  async authenticate(header: string | undefined): Promise<AuthState> {
+    if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
+    const match = BEARER.exec(header);
+    if (!match) return { kind: 'invalid' };
+    const claims = await this.tokens.verify(match[1]);
+    if (!claims) return { kind: 'invalid' };
+    const live = await this.allowlist.isLive(claims.userId, claims.jti);
+    return live ? { kind: 'authenticated', claims } : { kind: 'invalid' };
+  }
+}

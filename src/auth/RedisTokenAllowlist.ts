@@ -1,0 +1,121 @@
+import { createClient } from 'redis';
+import { ServiceUnavailableError } from '../errors';
+import type { Logger } from '../logger';
+import type { TokenAllowlist } from './TokenAllowlist';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * Allowlist in Redis, shared by every instance of the service.
+ *
+ * Keys (the `{userId}` hash tag keeps a user's keys in one Redis Cluster slot, so the multi-key
+ * transactions below stay valid on a cluster):
+ *   <prefix>at:{<userId>}:<jti>   "1", expires at the token's `exp`
+ *   <prefix>user:{<userId>}:at    sorted set of the user's jtis scored by expiry: the per-user index
+ *                                 that makes "revoke all of a user's tokens" one call
+ */
+export class RedisTokenAllowlist implements TokenAllowlist {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+    /** Every call fails closed after this long, even if Redis accepted the connection and hangs. */
+    private readonly timeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async add(userId: string, jti: string, expiresAt: Date): Promise<void> {
+    const index = this.indexKey(userId);
+    const expiry = expiresAt.getTime();
+    await this.call(() =>
+      this.client
+        .multi()
+        .set(this.tokenKey(userId, jti), '1', { expiration: { type: 'PXAT', value: expiry } })
+        .zAdd(index, { score: expiry, value: jti })
+        // Prune entries of tokens that expired on their own, so the index stays small.
+        .zRemRangeByScore(index, '-inf', this.now())
+        // The index lives as long as its longest-lived token: NX sets a first expiry, GT extends it.
+        .pExpireAt(index, expiry, 'NX')
+        .pExpireAt(index, expiry, 'GT')
+        .exec(),
+    );
+  }
+
+  async isLive(userId: string, jti: string): Promise<boolean> {
+    return (await this.call(() => this.client.exists(this.tokenKey(userId, jti)))) === 1;
+  }
+
+  async revoke(userId: string, jti: string): Promise<void> {
+    await this.call(() =>
+      this.client.multi().del(this.tokenKey(userId, jti)).zRem(this.indexKey(userId), jti).exec(),
+    );
+  }
+
+  async revokeAllForUser(userId: string): Promise<number> {
+    const index = this.indexKey(userId);
+    const jtis = await this.call(() => this.client.zRange(index, 0, -1));
+    if (jtis.length === 0) return 0;
+    const [deleted] = await this.call(() =>
+      this.client
+        .multi()
+        .del(jtis.map((jti) => this.tokenKey(userId, jti)))
+        .zRem(index, jtis)
+        .exec(),
+    );
+    return Number(deleted);
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.client.isOpen) await this.client.close();
+  }
+
+  private tokenKey(userId: string, jti: string): string {
+    return `${this.prefix}at:{${userId}}:${jti}`;
+  }
+
+  private indexKey(userId: string): string {
+    return `${this.prefix}user:{${userId}}:at`;
+  }
+
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        command(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('redis timeout')), this.timeoutMs);
+        }),
+      ]);
+    } catch {
+      throw new ServiceUnavailableError();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * A client that fails fast instead of queueing while Redis is away (the offline queue would hold a
+ * request until Redis returns), and keeps reconnecting in the background.
+ */
+export function createRedisClient(url: string, timeoutMs: number, logger: Logger): RedisClient {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: timeoutMs,
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
+    },
+  });
+  let lastLogged = 0;
+  client.on('error', (error: Error) => {
+    // A down Redis emits an error per reconnect attempt; one line every 10 s is enough.
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    logger.error('redis connection error', { error: error.message });
+  });
+  return client;
+}

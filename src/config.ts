@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The only module that reads the environment. Everything else receives a frozen `Config`.
+ * `loadConfig` is pure (it takes the variables as an argument) so tests can build any config.
+ */
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly port: number;
+  /** Undefined: listen on every interface (Node's default). */
+  readonly host: string | undefined;
+  /** Undefined: run on embedded PostgreSQL (PGlite) under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly dbPoolMax: number;
+  /** Undefined: use the in-process token store (single process only). */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  /** How long a Redis or database call may take before the request fails closed. */
+  readonly dependencyTimeoutMs: number;
+  readonly jwt: {
+    readonly secret: Uint8Array;
+    /** True when no JWT_SECRET was given and a random one was made for this process. */
+    readonly secretGenerated: boolean;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlSeconds: number;
+  };
+  readonly bcryptCost: number;
+  readonly hashPool: {
+    readonly threads: number;
+    /** Hash jobs allowed to wait for a thread; past this new logins get SERVICE_UNAVAILABLE. */
+    readonly maxQueue: number;
+    readonly queueTimeoutMs: number;
+  };
+  readonly maxBodyBytes: number;
+  /** `*` or a list of exact origins allowed to call the API from a browser. */
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (if present) into the process environment, then returns the environment. */
+export function readEnvironment(file = path.resolve('.env')): Env {
+  if (existsSync(file)) process.loadEnvFile(file);
+  return process.env;
+}
+
+const DURATION = /^(\d+)\s*(s|m|h|d)?$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const duration = (name: string, fallbackSeconds: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallbackSeconds;
+    const match = DURATION.exec(raw);
+    const seconds = match ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS] : NaN;
+    if (!(seconds >= min && seconds <= max)) {
+      problems.push(`${name} must be a duration like 900, 90s, 15m or 1h, from ${min}s to ${max}s (got "${raw}")`);
+      return fallbackSeconds;
+    }
+    return seconds;
+  };
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      }
+    } catch {
+      // Never echo the value: it may hold a password.
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const isProduction = nodeEnv === 'production';
+
+  const secretRaw = get('JWT_SECRET');
+  let secret: Uint8Array;
+  let secretGenerated = false;
+  if (secretRaw === undefined) {
+    if (isProduction) problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 bytes)');
+    secret = randomBytes(32);
+    secretGenerated = true;
+  } else {
+    secret = new TextEncoder().encode(secretRaw);
+    // HS256 keys shorter than the hash output weaken the MAC (RFC 7518 section 3.2).
+    if (secret.byteLength < 32) problems.push(`JWT_SECRET must be at least 32 bytes (got ${secret.byteLength})`);
+  }
+
+  const corsRaw = get('CORS_ORIGINS') ?? '*';
+  const corsOrigins = corsRaw.split(',').map((o) => o.trim()).filter(Boolean);
+
+  const config: Config = {
+    nodeEnv,
+    isProduction,
+    port: int('PORT', 4000, 0, 65535),
+    host: get('HOST'),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(get('DATA_DIR') ?? './.data'),
+    dbPoolMax: int('DB_POOL_MAX', 10, 2, 1000),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? 'auth:',
+    dependencyTimeoutMs: int('DEPENDENCY_TIMEOUT_MS', 2000, 100, 60000),
+    jwt: {
+      secret,
+      secretGenerated,
+      issuer: get('JWT_ISSUER') ?? 'graphql-auth-service',
+      audience: get('JWT_AUDIENCE') ?? 'graphql-auth-service',
+      accessTokenTtlSeconds: duration('ACCESS_TOKEN_TTL', 15 * 60, 30, 24 * 3600),
+    },
+    // bcrypt cost 4 is the algorithm's minimum; tests use it. 12 is ~280 ms per hash on a 2-core box.
+    bcryptCost: int('BCRYPT_COST', 12, 4, 16),
+    hashPool: {
+      threads: int('HASH_THREADS', availableParallelism(), 1, 64),
+      maxQueue: int('HASH_QUEUE_MAX', 256, 1, 100000),
+      queueTimeoutMs: int('HASH_QUEUE_TIMEOUT_MS', 5000, 100, 60000),
+    },
+    maxBodyBytes: int('MAX_BODY_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    corsOrigins,
+    logLevel: oneOf<LogLevel>('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 300000),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object' && !ArrayBuffer.isView(child)) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,47 @@
+import type { AuthState, Authenticator } from './auth/Authenticator';
+import type { AccessClaims } from './auth/tokens';
+import { unauthenticated } from './errors';
+import type { AuthService } from './services/AuthService';
+import type { UserService } from './services/UserService';
+import type { Logger } from './logger';
+
+export interface Services {
+  auth: AuthService;
+  users: UserService;
+}
+
+/** Built once per request, in one place (`createContextFactory`), and handed to every resolver. */
+export interface RequestContext {
+  services: Services;
+  logger: Logger;
+  /**
+   * The request's authentication, resolved on first use and then remembered. Lazy so that `register`
+   * and `login` neither pay for nor fail on whatever `Authorization` header the client sends.
+   */
+  auth(): Promise<AuthState>;
+}
+
+export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger) {
+  return (authorization: string | undefined): RequestContext => {
+    let state: Promise<AuthState> | undefined;
+    return {
+      services,
+      logger,
+      auth: () => (state ??= authenticator.authenticate(authorization)),
+    };
+  };
+}
+
+/** The viewer's claims; throws UNAUTHENTICATED (401 for a bad token) when there is no live token. */
+export async function requireViewer(ctx: RequestContext): Promise<AccessClaims> {
+  const state = await ctx.auth();
+  if (state.kind === 'authenticated') return state.claims;
+  throw unauthenticated(state.kind === 'invalid');
+}
+
+/** Like `requireViewer`, but no header at all is simply "nobody" (null). A bad token still throws. */
+export async function optionalViewer(ctx: RequestContext): Promise<AccessClaims | null> {
+  const state = await ctx.auth();
+  if (state.kind === 'anonymous') return null;
+  return requireViewer(ctx);
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+@Entity({ tableName: 'users' })
+export class User {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
+
+  // Random UUIDs: ids reveal neither how many accounts exist nor when one was made.
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  /**
+   * Stored trimmed and lower-cased, so the unique constraint itself makes `A@X.com` and `a@x.com` one
+   * account: concurrent registrations are decided by the database, not by a check-then-insert.
+   */
+  @Property({ type: 'string', length: 254 })
+  @Unique({ name: 'users_email_unique' })
+  email: string;
+
+  // `hidden`: never serialised, never exposed; it has no GraphQL field either.
+  @Property({ type: 'string', length: 100, hidden: true })
+  passwordHash: string;
+
+  @Property({ type: 'string', length: 100 })
+  firstName: string;
+
+  @Property({ type: 'string', length: 100 })
+  lastName: string;
+
+  @Property({ type: 'datetime', length: 3 })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

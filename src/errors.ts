@@ -1,0 +1,126 @@
+import { GraphQLError } from 'graphql';
+import { Field, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+
+/**
+ * Two kinds of failure, kept apart on purpose:
+ * - Expected outcomes of a mutation (bad input, taken email, wrong password) are schema types: members of
+ *   the mutation's result union that implement `ErrorResult`. Clients switch on `__typename` or `code`.
+ * - Authentication and infrastructure failures are top-level GraphQL errors with `extensions.code`.
+ */
+
+export enum ErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+}
+
+registerEnumType(ErrorCode, {
+  name: 'ErrorCode',
+  description: 'Machine-readable code of an expected failure returned inside a result union.',
+  valuesConfig: {
+    INVALID_INPUT: { description: 'One or more input fields are invalid; see `InvalidInputError.fields`.' },
+    EMAIL_TAKEN: { description: 'An account with this email address already exists.' },
+    INVALID_CREDENTIALS: { description: 'The email and password do not match an account.' },
+  },
+});
+
+@InterfaceType('ErrorResult', { description: 'Fields shared by every expected failure in a result union.' })
+export abstract class ErrorResult {
+  @Field(() => ErrorCode, { description: 'Stable code for programs to branch on.' })
+  code: ErrorCode;
+
+  @Field(() => String, { description: 'Human-readable explanation, safe to show to the user.' })
+  message: string;
+}
+
+@ObjectType('FieldError', { description: 'A problem with one input field.' })
+export class FieldError {
+  @Field(() => String, { description: 'Name of the input field, e.g. `password` or `firstName`.' })
+  field: string;
+
+  @Field(() => String, { description: 'What is wrong with the value, safe to show to the user.' })
+  message: string;
+
+  constructor(field: string, message: string) {
+    this.field = field;
+    this.message = message;
+  }
+}
+
+@ObjectType('InvalidInputError', {
+  implements: ErrorResult,
+  description: 'The input was rejected; every invalid field is listed at once. Nothing was written.',
+})
+export class InvalidInputError extends ErrorResult {
+  @Field(() => [FieldError], { description: 'Each invalid field with its reason.' })
+  fields: FieldError[];
+
+  constructor(fields: FieldError[]) {
+    super();
+    this.code = ErrorCode.INVALID_INPUT;
+    this.message = 'Some fields are invalid.';
+    this.fields = fields;
+  }
+}
+
+@ObjectType('EmailTakenError', {
+  implements: ErrorResult,
+  description: 'Registration refused because an account with this email address already exists.',
+})
+export class EmailTakenError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.EMAIL_TAKEN;
+    this.message = 'An account with this email address already exists.';
+  }
+}
+
+@ObjectType('InvalidCredentialsError', {
+  implements: ErrorResult,
+  description: 'Login refused. Deliberately the same whether the email is unknown or the password is wrong.',
+})
+export class InvalidCredentialsError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.INVALID_CREDENTIALS;
+    this.message = 'Invalid email or password.';
+  }
+}
+
+/** Top-level error codes (in `errors[].extensions.code`). */
+export const TopLevelCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/**
+ * No usable credentials. With `invalidToken` the request carried a token that is malformed, badly
+ * signed, expired, for someone else or revoked: the response becomes HTTP 401 with
+ * `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 section 3.1) so clients drop the token.
+ */
+export function unauthenticated(invalidToken: boolean): GraphQLError {
+  return new GraphQLError(invalidToken ? 'The access token is invalid or has expired.' : 'Authentication required.', {
+    extensions: {
+      code: TopLevelCode.UNAUTHENTICATED,
+      ...(invalidToken && {
+        http: {
+          status: 401,
+          headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]),
+        },
+      }),
+    },
+  });
+}
+
+/**
+ * A dependency (Redis, PostgreSQL, the hashing pool) is down, slow or saturated. The message never
+ * carries the cause: driver text can name hosts, users or SQL.
+ */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor() {
+    super('The service is temporarily unavailable. Please retry shortly.', {
+      extensions: { code: TopLevelCode.SERVICE_UNAVAILABLE, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+    });
+  }
+}

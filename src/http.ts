@@ -1,0 +1,151 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { Logger } from './logger';
+
+/**
+ * The HTTP side of the service, on bare `node:http`: Apollo's integrations add a framework per request
+ * for nothing we need here. This handler owns what a framework would: the route, CORS, a hard cap on
+ * the body before parsing, JSON parsing with a clean 400, and response headers that keep tokens out
+ * of caches.
+ */
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface HttpOptions {
+  maxBodyBytes: number;
+  corsOrigins: readonly string[];
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createRequestHandler<TContext extends object>(
+  apollo: ApolloServer<TContext>,
+  context: (req: IncomingMessage) => TContext,
+  options: HttpOptions,
+  logger: Logger,
+): Handler {
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error('unhandled http error', { error });
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+      else res.destroy();
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    setCommonHeaders(req, res, options.corsOrigins);
+
+    if (url.pathname !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', `Not found. The API is at ${GRAPHQL_PATH}.`);
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      return void res.end();
+    }
+    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, POST, OPTIONS');
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST.');
+    }
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, options.maxBodyBytes);
+      if (raw === TOO_LARGE) {
+        res.setHeader('connection', 'close');
+        return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${options.maxBodyBytes} bytes.`);
+      }
+      const type = (req.headers['content-type'] ?? '').toLowerCase();
+      const charset = /charset=([^;\s]+)/.exec(type)?.[1];
+      if (charset && charset.replace(/"/g, '') !== 'utf-8') {
+        return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Only UTF-8 bodies are accepted.');
+      }
+      if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+        try {
+          body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+        } catch {
+          return sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+        }
+      } else {
+        // Apollo answers other content types itself (CSRF prevention refuses the "simple" ones).
+        body = raw.toString('utf8');
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: req.method === 'HEAD' ? 'GET' : req.method,
+      headers,
+      search: url.search,
+      body,
+    };
+
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') return void res.end(req.method === 'HEAD' ? undefined : response.body.string);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** Reads at most `limit` bytes; stops reading (and says so) as soon as the limit is passed. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(TOO_LARGE);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function setCommonHeaders(req: IncomingMessage, res: ServerResponse, corsOrigins: readonly string[]): void {
+  // Responses carry access tokens and personal data: no cache may keep them (RFC 6749 section 5.1).
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+
+  const origin = req.headers.origin;
+  if (!origin || corsOrigins.length === 0) return;
+  const allowed = corsOrigins.includes('*') ? '*' : corsOrigins.includes(origin) ? origin : undefined;
+  if (!allowed) return;
+  res.setHeader('access-control-allow-origin', allowed);
+  if (allowed !== '*') res.setHeader('vary', 'Origin');
+  // Tokens travel in the Authorization header, never in cookies, so credentials mode is not needed.
+  res.setHeader('access-control-expose-headers', 'WWW-Authenticate, Retry-After');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    res.setHeader(
+      'access-control-allow-headers',
+      'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
+    );
+    res.setHeader('access-control-max-age', '600');
+  }
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}

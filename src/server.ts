@@ -1,0 +1,127 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLFormattedError } from 'graphql';
+import { Authenticator } from './auth/Authenticator';
+import type { HashPool } from './auth/HashPool';
+import { PasswordHasher } from './auth/PasswordHasher';
+import type { TokenAllowlist } from './auth/TokenAllowlist';
+import { TokenIssuer } from './auth/tokens';
+import type { Config } from './config';
+import { createContextFactory, type RequestContext } from './context';
+import { TopLevelCode } from './errors';
+import { createRequestHandler, GRAPHQL_PATH } from './http';
+import type { Logger } from './logger';
+import { createSchema } from './schema';
+import { AuthService } from './services/AuthService';
+import { UserService } from './services/UserService';
+
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  allowlist: TokenAllowlist;
+  hashPool: HashPool;
+  /** Injectable clock for tests; defaults to the system clock. */
+  now?: () => number;
+}
+
+export interface AppServer {
+  httpServer: Server;
+  /** Starts listening; resolves with the GraphQL endpoint URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
+  stop(): Promise<void>;
+}
+
+/** Wires services and builds the HTTP + Apollo server. No side effects until `listen`. */
+export async function createServer(deps: ServerDeps): Promise<AppServer> {
+  const { config, logger, orm, allowlist, hashPool } = deps;
+  const now = deps.now ?? Date.now;
+
+  const tokens = new TokenIssuer(
+    {
+      secret: config.jwt.secret,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ttlSeconds: config.jwt.accessTokenTtlSeconds,
+    },
+    now,
+  );
+  const hasher = new PasswordHasher(hashPool, config.bcryptCost);
+  const services = {
+    auth: new AuthService(orm, hasher, tokens, allowlist, logger),
+    users: new UserService(orm),
+  };
+  const contextFor = createContextFactory(new Authenticator(tokens, allowlist), services, logger);
+
+  const httpServer = createHttpServer();
+  // Bound how long a slow client may hold a connection (slowloris).
+  httpServer.requestTimeout = 30_000;
+  httpServer.headersTimeout = 10_000;
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await createSchema(),
+    introspection: !config.isProduction,
+    // No "did you mean ..." suggestions that would map the schema for an attacker.
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: maskUnexpected,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.isProduction
+        ? ApolloServerPluginLandingPageDisabled()
+        : (ApolloServerPluginLandingPageLocalDefault({ embed: true }) as ApolloServerPlugin<RequestContext>),
+    ],
+  });
+  await apollo.start();
+
+  httpServer.on(
+    'request',
+    createRequestHandler(apollo, (req) => contextFor(req.headers.authorization), config, logger),
+  );
+
+  return {
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen({ port, host }, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve(`http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`);
+        });
+      }),
+    stop: () => apollo.stop(),
+  };
+}
+
+// Codes that are safe to show as they are: ours, and Apollo's request-level ones.
+const PUBLIC_CODES = new Set<string>([
+  TopLevelCode.UNAUTHENTICATED,
+  TopLevelCode.SERVICE_UNAVAILABLE,
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** Last line of defence: whatever reaches the client without a known code is reduced to a bare message. */
+function maskUnexpected(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { message: 'Internal server error.', extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR } };
+}

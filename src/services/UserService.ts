@@ -1,0 +1,35 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { AccessClaims } from '../auth/tokens';
+import { User } from '../entities';
+import { InvalidInputError, unauthenticated } from '../errors';
+import type { UpdateMeInput } from '../resolvers/types/user.types';
+import { UpdateMeSuccess } from '../resolvers/types/user.types';
+import { checkName, collect, type Checked } from './validation';
+
+export class UserService {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** The viewer's account. A live token whose user is gone is treated as an invalid token. */
+  async me(viewer: AccessClaims): Promise<User> {
+    const user = await this.orm.em.fork().findOne(User, { id: viewer.userId });
+    if (!user) throw unauthenticated(true);
+    return user;
+  }
+
+  /** Changes only the fields given; every invalid field is reported and nothing is written. */
+  async updateMe(viewer: AccessClaims, input: UpdateMeInput): Promise<UpdateMeSuccess | InvalidInputError> {
+    const checks: Record<string, Checked<string>> = {};
+    if (input.firstName != null) checks.firstName = checkName('firstName', 'First name', input.firstName);
+    if (input.lastName != null) checks.lastName = checkName('lastName', 'Last name', input.lastName);
+    const { values, errors } = collect(checks);
+    if (errors.length > 0) return new InvalidInputError(errors);
+
+    const em = this.orm.em.fork();
+    const user = await em.findOne(User, { id: viewer.userId });
+    if (!user) throw unauthenticated(true);
+    em.assign(user, values);
+    // Only a real change produces an UPDATE (and a new updatedAt).
+    await em.flush();
+    return new UpdateMeSuccess(user);
+  }
+}
