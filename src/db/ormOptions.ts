@@ -6,6 +6,7 @@ import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import type { Config } from '../config';
 import { entities } from '../entities';
+import { migrationsList } from '../../migrations';
 
 // Resolved from this file so the same options work from the sources (`<root>/migrations`, `.ts`) and
 // from the build (`dist/migrations`, `.js`).
@@ -25,9 +26,10 @@ export function buildOrmOptions(settings: DatabaseSettings): Options {
     // Explicit column types everywhere: no reflection package, no runner-specific metadata.
     discovery: { warnWhenNoEntities: true },
     migrations: {
+      // New migrations are written to the sources; the ones to run come from the static list.
       path: MIGRATIONS_DIR,
       pathTs: MIGRATIONS_DIR,
-      glob: '!(*.d).{js,ts}',
+      migrationsList,
       // One snapshot name whatever the database is called, so throwaway test databases share it.
       snapshotName: '.snapshot',
       transactional: true,

@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125152446 } from './Migration20261125152446';
+
+/**
+ * Every migration, in order. Imported statically rather than found by globbing the folder, so the
+ * same list runs from the sources (vitest, swc) and from the build. After `npm run migration:create`,
+ * add the new class here; a test fails if a migration file is missing from this list.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125152446', class: Migration20261125152446 },
+];

@@ -1,0 +1,149 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN, LOGOUT, ME, registered, startTestApp, TEST_JWT_SECRET, UPDATE_ME, type TestApp } from '../helpers/testApp';
+
+let t: TestApp;
+let clockOffsetMs = 0;
+beforeAll(async () => {
+  // The service's clock is injectable, so expiry is tested without sleeping.
+  t = await startTestApp({ now: () => Date.now() + clockOffsetMs });
+});
+afterAll(() => t?.close());
+
+const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function sign(
+  claims: Record<string, unknown>,
+  { key = secret, typ = 'at+jwt', iss = t.config.jwt.issuer, aud = t.config.jwt.audience, expSeconds = 600 } = {},
+) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ })
+    .setIssuedAt(now)
+    .setExpirationTime(now + expSeconds)
+    .setIssuer(iss)
+    .setAudience(aud)
+    .sign(key);
+}
+
+const AUTHENTICATED_OPERATIONS = [
+  { name: 'me', query: ME, variables: {} },
+  { name: 'updateMe', query: UPDATE_ME, variables: { input: { firstName: 'Mallory' } } },
+  { name: 'logout', query: LOGOUT, variables: {} },
+];
+
+async function expectInvalidToken(token: string, raw = false) {
+  for (const op of AUTHENTICATED_OPERATIONS) {
+    const res = raw
+      ? await fetch(t.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: token },
+          body: JSON.stringify({ query: op.query, variables: op.variables }),
+        }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.json() }))
+      : await t.gql(op.query, op.variables, token);
+    expect(res.status, `${op.name} status`).toBe(401);
+    expect(res.headers.get('www-authenticate'), op.name).toBe('Bearer error="invalid_token"');
+    expect(res.body.errors[0].extensions.code, op.name).toBe('UNAUTHENTICATED');
+  }
+}
+
+describe('access tokens', () => {
+  it('refuses a malformed token', async () => {
+    await expectInvalidToken('not-a-jwt');
+    await expectInvalidToken('a.b.c');
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const { user } = await registered(t.gql);
+    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { key: new TextEncoder().encode('another-secret-another-secret-000000') }));
+  });
+
+  it('refuses a token altered after signing', async () => {
+    const { token } = await registered(t.gql);
+    const other = await registered(t.gql);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    await expectInvalidToken([header, b64({ ...claims, sub: other.user.id }), signature].join('.'));
+  });
+
+  it('refuses alg "none"', async () => {
+    const { user } = await registered(t.gql);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: user.id, jti: 'x', iat: now, exp: now + 600, iss: t.config.jwt.issuer, aud: t.config.jwt.audience };
+    await expectInvalidToken(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`);
+  });
+
+  it('refuses a token for another issuer, another audience, or of another type', async () => {
+    const { user } = await registered(t.gql);
+    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { iss: 'someone-else' }));
+    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { aud: 'another-api' }));
+    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { typ: 'JWT' }));
+  });
+
+  it('refuses a correctly signed token that was never issued (not in the allowlist)', async () => {
+    const { user } = await registered(t.gql);
+    await expectInvalidToken(await sign({ sub: user.id, jti: 'forged-jti' }));
+  });
+
+  it('refuses an expired token', async () => {
+    const { user, token } = await registered(t.gql);
+    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { expSeconds: -10 }));
+    expect((await t.gql(ME, {}, token)).status).toBe(200);
+    clockOffsetMs = (t.config.jwt.accessTokenTtlSeconds + 1) * 1000;
+    try {
+      await expectInvalidToken(token);
+    } finally {
+      clockOffsetMs = 0;
+    }
+  });
+
+  it('refuses other schemes and an empty bearer', async () => {
+    await expectInvalidToken('Basic dXNlcjpwYXNz', true);
+    await expectInvalidToken('Bearer', true);
+  });
+
+  it('without a header: me is null, updateMe and logout are UNAUTHENTICATED (no 401)', async () => {
+    expect((await t.gql(ME)).body.data.me).toBeNull();
+    for (const op of AUTHENTICATED_OPERATIONS.slice(1)) {
+      const res = await t.gql(op.query, op.variables);
+      expect(res.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+      expect(res.headers.get('www-authenticate')).toBeNull();
+    }
+  });
+});
+
+describe('logout', () => {
+  it('kills the token that made the request at once, and only that one', async () => {
+    const { token, input } = await registered(t.gql);
+    const other = (await t.gql(LOGIN, { email: input.email, password: input.password })).body.data.login.accessToken;
+
+    const res = await t.gql(LOGOUT, {}, token);
+    expect(res.body).toEqual({ data: { logout: true } });
+    await expectInvalidToken(token);
+
+    expect((await t.gql(ME, {}, other)).body.data.me.email).toBe(input.email);
+  });
+
+  it('removes the token from Redis and from the user index', async () => {
+    const { token, user } = await registered(t.gql);
+    const jti = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti;
+    const key = `${t.redisPrefix}at:{${user.id}}:${jti}`;
+    const { createClient } = await import('redis');
+    const redis = createClient({ url: t.config.redisUrl });
+    await redis.connect();
+    try {
+      expect(await redis.exists(key)).toBe(1);
+      const ttl = await redis.pTTL(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(t.config.jwt.accessTokenTtlSeconds * 1000);
+      expect(await redis.zRange(`${t.redisPrefix}user:{${user.id}}:at`, 0, -1)).toContain(jti);
+
+      await t.gql(LOGOUT, {}, token);
+      expect(await redis.exists(key)).toBe(0);
+      expect(await redis.zRange(`${t.redisPrefix}user:{${user.id}}:at`, 0, -1)).not.toContain(jti);
+    } finally {
+      await redis.close();
+    }
+  });
+});
