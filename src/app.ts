@@ -29,19 +29,23 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
       dataDir: config.dataDir,
     });
   }
-  const orm = await openDatabase(config);
+  const orm = await openDatabase(config, logger);
   const cleanups: Array<() => Promise<unknown>> = [() => orm.close(true)];
   try {
     await migrate(orm, config, logger);
 
     let allowlist: TokenAllowlist;
     if (config.redisUrl) {
-      const client = createRedisClient(config.redisUrl, config.dependencyTimeoutMs, logger);
-      allowlist = new RedisTokenAllowlist(client, config.redisKeyPrefix, config.dependencyTimeoutMs, now);
-      cleanups.unshift(() => allowlist.close());
+      const { redisUrl, dependencyTimeoutMs } = config;
       // If Redis is down at start the service still comes up; authenticated requests fail closed
       // (SERVICE_UNAVAILABLE) until the client reconnects in the background.
-      await client.connect().catch((error: Error) => logger.error('redis not reachable at start', { error: error.message }));
+      allowlist = new RedisTokenAllowlist(
+        () => createRedisClient(redisUrl, dependencyTimeoutMs, logger),
+        config.redisKeyPrefix,
+        dependencyTimeoutMs,
+        now,
+      );
+      cleanups.unshift(() => allowlist.close());
     } else {
       logger.warn(
         'REDIS_URL is not set: using an in-process token store; tokens live in this process only, do not run more than one instance',

@@ -15,13 +15,20 @@ export type RedisClient = ReturnType<typeof createClient>;
  *                                 that makes "revoke all of a user's tokens" one call
  */
 export class RedisTokenAllowlist implements TokenAllowlist {
+  private client: RedisClient;
+  private clientCreatedAt: number;
+
   constructor(
-    private readonly client: RedisClient,
+    /** Makes a new client; called at start and whenever the current connection stops answering. */
+    private readonly connect: () => RedisClient,
     private readonly prefix: string,
     /** Every call fails closed after this long, even if Redis accepted the connection and hangs. */
     private readonly timeoutMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.client = connect();
+    this.clientCreatedAt = Date.now();
+  }
 
   async add(userId: string, jti: string, expiresAt: Date): Promise<void> {
     const index = this.indexKey(userId);
@@ -69,7 +76,11 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   async close(): Promise<void> {
-    if (this.client.isOpen) await this.client.close();
+    const client = this.client;
+    if (!client.isOpen) return;
+    // close() waits for pending replies, which a stuck server never sends.
+    await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, this.timeoutMs))]);
+    if (client.isOpen) client.destroy();
   }
 
   private tokenKey(userId: string, jti: string): string {
@@ -81,25 +92,50 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {
+    const client = this.client;
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         command(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('redis timeout')), this.timeoutMs);
+          timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
         }),
       ]);
-    } catch {
+    } catch (error) {
+      if (error === TIMED_OUT || this.stuckConnecting(client)) this.replace(client);
       throw new ServiceUnavailableError();
     } finally {
       clearTimeout(timer);
     }
   }
+
+  /**
+   * A command that got no reply in time means the connection cannot be trusted (a half-open socket or a
+   * stuck server never errors by itself, and node-redis would wait on it forever). Swap in a fresh
+   * client; the next requests use it while the old one is torn down.
+   */
+  private replace(stale: RedisClient): void {
+    if (stale !== this.client) return; // another timed-out call already replaced it
+    this.client = this.connect();
+    this.clientCreatedAt = Date.now();
+    stale.destroy();
+  }
+
+  /** Not ready long after it was made: its handshake went unanswered and it will not recover alone. */
+  private stuckConnecting(client: RedisClient): boolean {
+    return !client.isReady && Date.now() - this.clientCreatedAt > this.timeoutMs;
+  }
 }
+
+const TIMED_OUT = Symbol('redis timeout');
 
 /**
  * A client that fails fast instead of queueing while Redis is away (the offline queue would hold a
  * request until Redis returns), and keeps reconnecting in the background.
+ */
+/**
+ * Creates and starts connecting a client. A Redis that is down does not fail the caller: the client
+ * keeps reconnecting in the background and commands fail closed until it is back.
  */
 export function createRedisClient(url: string, timeoutMs: number, logger: Logger): RedisClient {
   const client = createClient({
@@ -117,5 +153,6 @@ export function createRedisClient(url: string, timeoutMs: number, logger: Logger
     lastLogged = Date.now();
     logger.error('redis connection error', { error: error.message });
   });
+  client.connect().catch((error: Error) => logger.error('redis not reachable', { error: error.message }));
   return client;
 }

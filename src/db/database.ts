@@ -5,8 +5,8 @@ import { buildOrmOptions, usesEmbeddedDatabase, type DatabaseSettings } from './
 // An arbitrary constant shared by every instance: the advisory lock that serialises migrations.
 const MIGRATION_LOCK_ID = 7_210_402_113;
 
-export async function openDatabase(settings: DatabaseSettings): Promise<MikroORM> {
-  return MikroORM.init(buildOrmOptions(settings));
+export async function openDatabase(settings: DatabaseSettings, logger?: Logger): Promise<MikroORM> {
+  return MikroORM.init(buildOrmOptions(settings, logger));
 }
 
 /**

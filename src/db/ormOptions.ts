@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import type { Config } from '../config';
+import type { Logger } from '../logger';
 import { entities } from '../entities';
 import { migrationsList } from '../../migrations';
 
@@ -19,7 +20,7 @@ export function usesEmbeddedDatabase(settings: DatabaseSettings): boolean {
 }
 
 /** One set of MikroORM options for the app, the CLI, the checks and the tests. */
-export function buildOrmOptions(settings: DatabaseSettings): Options {
+export function buildOrmOptions(settings: DatabaseSettings, logger?: Logger): Options {
   const common: Options = {
     entities,
     extensions: [Migrator],
@@ -64,6 +65,15 @@ export function buildOrmOptions(settings: DatabaseSettings): Options {
       // Fail a request within the dependency timeout when PostgreSQL is unreachable, instead of knex's
       // default of waiting 60 s for a connection.
       acquireConnectionTimeout: settings.dependencyTimeoutMs,
+      // knex writes connection warnings with console.log; send them through our JSON logger instead.
+      ...(logger && {
+        log: {
+          warn: (message: unknown) => logger.warn('database', { detail: String(message) }),
+          error: (message: unknown) => logger.error('database', { detail: String(message) }),
+          debug: () => undefined,
+          deprecate: () => undefined,
+        },
+      }),
       connection: { connectionTimeoutMillis: settings.dependencyTimeoutMs, statement_timeout: 10_000 },
     },
   };

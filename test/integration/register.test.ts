@@ -151,6 +151,6 @@ describe('register', () => {
       body: JSON.stringify({ query: REGISTER, variables: { input: newUser() } }),
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).data.register.__typename).toBe('AuthSuccess');
+    expect(((await res.json()) as any).data.register.__typename).toBe('AuthSuccess');
   });
 });

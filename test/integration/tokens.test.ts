@@ -35,7 +35,7 @@ const AUTHENTICATED_OPERATIONS = [
 
 async function expectInvalidToken(token: string, raw = false) {
   for (const op of AUTHENTICATED_OPERATIONS) {
-    const res = raw
+    const res: { status: number; headers: Headers; body: any } = raw
       ? await fetch(t.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: token },
