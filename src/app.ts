@@ -30,7 +30,7 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     });
   }
   const orm = await openDatabase(config, logger);
-  const cleanups: Array<() => Promise<unknown>> = [() => orm.close(true)];
+  const cleanups: Cleanup[] = [['database', () => orm.close(true)]];
   try {
     await migrate(orm, config, logger);
 
@@ -45,34 +45,41 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
         dependencyTimeoutMs,
         now,
       );
-      cleanups.unshift(() => allowlist.close());
+      cleanups.unshift(['token store', () => allowlist.close()]);
     } else {
       logger.warn(
         'REDIS_URL is not set: using an in-process token store; tokens live in this process only, do not run more than one instance',
       );
       allowlist = new MemoryTokenAllowlist(now);
-      cleanups.unshift(() => allowlist.close());
+      cleanups.unshift(['token store', () => allowlist.close()]);
     }
 
     const hashPool = new HashPool(config.hashPool);
-    cleanups.unshift(() => hashPool.close());
+    cleanups.unshift(['hashing pool', () => hashPool.close()]);
 
     const server = await createServer({ config, logger, orm, allowlist, hashPool, now });
-    cleanups.unshift(() => server.stop());
+    cleanups.unshift(['http server', () => server.stop()]);
     const url = await server.listen(config.port, config.host);
     logger.info('listening', { url, env: config.nodeEnv });
 
     return {
       url,
       server,
-      close: () => runAll(cleanups),
+      close: () => runAll(cleanups, logger),
     };
   } catch (error) {
-    await runAll(cleanups);
+    await runAll(cleanups, logger);
     throw error;
   }
 }
 
-async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
-  for (const step of steps) await step().catch(() => undefined);
+type Cleanup = [name: string, run: () => Promise<unknown>];
+
+/** Runs every cleanup in order (newest first); one that fails does not stop the others. */
+async function runAll(steps: Cleanup[], logger: Logger): Promise<void> {
+  for (const [name, run] of steps) {
+    const started = Date.now();
+    await run().catch((error: unknown) => logger.error(`closing ${name} failed`, { error }));
+    logger.debug(`closed ${name}`, { ms: Date.now() - started });
+  }
 }

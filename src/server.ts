@@ -72,6 +72,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns signal handling and shutdown order.
+    stopOnTerminationSignals: false,
     formatError: maskUnexpected,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gqlClient, LOGIN, LOGOUT, ME, newUser, REGISTER } from '../helpers/testApp';
+import { runServiceToExit, startService } from '../helpers/spawnService';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'auth-zero-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () => {
+  it('comes up on embedded PostgreSQL and the in-process token store, says so, and serves the whole flow', async () => {
+    const input = newUser();
+    const first = await startService({ DATA_DIR: path.join(dir, 'data'), BCRYPT_COST: '4' }, dir);
+    try {
+      const log = first.output();
+      expect(log).toContain('DATABASE_URL is not set: using embedded PostgreSQL (PGlite)');
+      expect(log).toContain('REDIS_URL is not set: using an in-process token store');
+      expect(log).toContain('JWT_SECRET is not set');
+
+      const gql = gqlClient(first.url);
+      const registered = await gql(REGISTER, { input });
+      expect(registered.body.data.register.__typename).toBe('AuthSuccess');
+      const token = registered.body.data.register.accessToken;
+      expect((await gql(ME, {}, token)).body.data.me.email).toBe(input.email);
+      expect((await gql(LOGOUT, {}, token)).body.data.logout).toBe(true);
+      expect((await gql(ME, {}, token)).status).toBe(401);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+
+    // The embedded database persists under DATA_DIR: the account survives a restart.
+    const second = await startService({ DATA_DIR: path.join(dir, 'data'), BCRYPT_COST: '4' }, dir);
+    try {
+      const gql = gqlClient(second.url);
+      const login = await gql(LOGIN, { email: input.email, password: input.password });
+      expect(login.body.data.login.__typename).toBe('AuthSuccess');
+      expect((await gql(REGISTER, { input })).body.data.register.__typename).toBe('EmailTakenError');
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  }, 90_000);
+
+  it('refuses to start with bad configuration, naming every problem', async () => {
+    const { code, output } = await runServiceToExit(
+      { NODE_ENV: 'production', PORT: 'eighty', BCRYPT_COST: '99', DATABASE_URL: 'mysql://secret@db/x' },
+      dir,
+    );
+    expect(code).toBe(1);
+    expect(output).toContain('JWT_SECRET is required when NODE_ENV=production');
+    expect(output).toContain('PORT must be a whole number');
+    expect(output).toContain('BCRYPT_COST must be a whole number from 4 to 16');
+    expect(output).toContain('DATABASE_URL must start with postgres:// or postgresql://');
+    expect(output).not.toContain('secret@db');
+  });
+});
