@@ -11,8 +11,15 @@ import { createSchema } from '../src/schema';
 const FILE = path.resolve(__dirname, '../schema.graphql');
 const HEADER = '# Generated from the code by `npm run schema`. Do not edit by hand; CI fails when it drifts.\n\n';
 
+/** The SDL the code defines, exactly as committed to schema.graphql. */
+export async function emitSchema(): Promise<string> {
+  return HEADER + printSchema(await createSchema()) + '\n';
+}
+
+export const SCHEMA_FILE = FILE;
+
 async function main(): Promise<void> {
-  const sdl = HEADER + printSchema(await createSchema()) + '\n';
+  const sdl = await emitSchema();
   if (!process.argv.includes('--check')) {
     writeFileSync(FILE, sdl);
     console.log(`wrote ${path.relative(process.cwd(), FILE)}`);
@@ -31,7 +38,9 @@ async function main(): Promise<void> {
   console.log('schema.graphql is up to date');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -11,6 +11,7 @@ import { createServer, type AppServer } from './server';
 export interface RunningApp {
   url: string;
   server: AppServer;
+  hashPool: HashPool;
   /** Graceful: stop accepting, drain in-flight requests, then close the pool, Redis and PostgreSQL. */
   close(): Promise<void>;
 }
@@ -65,6 +66,7 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     return {
       url,
       server,
+      hashPool,
       close: () => runAll(cleanups, logger),
     };
   } catch (error) {

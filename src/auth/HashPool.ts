@@ -49,6 +49,7 @@ export class HashPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private closed = false;
+  private done = 0;
 
   constructor(private readonly options: HashPoolOptions) {
     for (let i = 0; i < options.threads; i++) this.slots.push(this.spawn());
@@ -60,6 +61,11 @@ export class HashPool {
 
   compare(password: string, hash: string): Promise<boolean> {
     return this.run({ op: 'compare', password, hash }) as Promise<boolean>;
+  }
+
+  /** Jobs finished so far (hashes and compares), for metrics and tests. */
+  get completed(): number {
+    return this.done;
   }
 
   /** Jobs waiting for a thread (not counting those running). */
@@ -115,6 +121,7 @@ export class HashPool {
       const pending = slot.current;
       this.next(slot);
       if (!pending) return;
+      this.done += 1;
       if (message.ok) pending.resolve(message.value);
       else pending.reject(new Error(`hash worker: ${message.message}`));
     });

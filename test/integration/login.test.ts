@@ -29,6 +29,18 @@ describe('login', () => {
     expect(unknownEmail).toEqual(wrongPassword);
   });
 
+  it('spends the same bcrypt work on an unknown email as on a wrong password', async () => {
+    const { input } = await registered(t.gql);
+    const pool = t.app.hashPool;
+    let before = pool.completed;
+    await login(input.email, 'not the password');
+    const forKnown = pool.completed - before;
+    before = pool.completed;
+    await login(`nobody.${Date.now()}@example.com`, 'not the password');
+    expect(forKnown).toBe(1);
+    expect(pool.completed - before).toBe(forKnown);
+  });
+
   it('refuses an empty or over-long password as invalid input, before any lookup', async () => {
     const { input } = await registered(t.gql);
     expect((await login(input.email, '')).fields).toEqual([{ field: 'password', message: 'Password is required.' }]);

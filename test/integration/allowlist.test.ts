@@ -1,0 +1,89 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryTokenAllowlist } from '../../src/auth/MemoryTokenAllowlist';
+import { createRedisClient, RedisTokenAllowlist } from '../../src/auth/RedisTokenAllowlist';
+import type { TokenAllowlist } from '../../src/auth/TokenAllowlist';
+import { silentLogger } from '../../src/logger';
+import { REDIS_URL } from '../helpers/services';
+import { deleteRedisPrefix } from '../helpers/testApp';
+
+/** One behavioural suite, run against both implementations: they must be interchangeable. */
+function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlist) {
+  describe(name, () => {
+    let clock = Date.now();
+    const store = make(() => clock);
+    afterAll(() => store.close());
+    const inMinutes = (m: number) => new Date(clock + m * 60_000);
+
+    it('knows a token only while it is recorded, and only for its user', async () => {
+      const user = randomUUID();
+      const jti = randomUUID();
+      expect(await store.isLive(user, jti)).toBe(false);
+      await store.add(user, jti, inMinutes(15));
+      expect(await store.isLive(user, jti)).toBe(true);
+      expect(await store.isLive(randomUUID(), jti)).toBe(false);
+      await store.revoke(user, jti);
+      expect(await store.isLive(user, jti)).toBe(false);
+    });
+
+    it('revokes every token of one user in one call, and no one else\'s', async () => {
+      const [alice, bob] = [randomUUID(), randomUUID()];
+      const aliceTokens = [randomUUID(), randomUUID(), randomUUID()];
+      for (const jti of aliceTokens) await store.add(alice, jti, inMinutes(15));
+      const bobToken = randomUUID();
+      await store.add(bob, bobToken, inMinutes(15));
+
+      expect(await store.revokeAllForUser(alice)).toBe(3);
+      for (const jti of aliceTokens) expect(await store.isLive(alice, jti)).toBe(false);
+      expect(await store.isLive(bob, bobToken)).toBe(true);
+      expect(await store.revokeAllForUser(alice)).toBe(0);
+    });
+  });
+}
+
+allowlistSuite('MemoryTokenAllowlist', (now) => new MemoryTokenAllowlist(now));
+
+const prefix = `test:${randomBytes(6).toString('hex')}:`;
+allowlistSuite('RedisTokenAllowlist', () => new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000));
+
+describe('RedisTokenAllowlist storage', () => {
+  const store = new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000);
+  const redis = createClient({ url: REDIS_URL });
+  afterAll(async () => {
+    await store.close();
+    if (redis.isOpen) await redis.close();
+    await deleteRedisPrefix(prefix);
+  });
+
+  it('expires each entry with its token, keeps the index alive as long as its longest token, and prunes it', async () => {
+    await redis.connect();
+    const user = randomUUID();
+    const now = Date.now();
+    await store.add(user, 'short', new Date(now + 60_000));
+    await store.add(user, 'long', new Date(now + 600_000));
+    await store.add(user, 'middle', new Date(now + 300_000));
+
+    const shortTtl = await redis.pTTL(`${prefix}at:{${user}}:short`);
+    expect(shortTtl).toBeGreaterThan(55_000);
+    expect(shortTtl).toBeLessThanOrEqual(60_000);
+    const indexTtl = await redis.pTTL(`${prefix}user:{${user}}:at`);
+    expect(indexTtl).toBeGreaterThan(595_000);
+    expect(indexTtl).toBeLessThanOrEqual(600_000);
+
+    // A token that already expired is pruned from the index on the next add.
+    const expiredUser = randomUUID();
+    await redis.zAdd(`${prefix}user:{${expiredUser}}:at`, { score: now - 1000, value: 'stale' });
+    await store.add(expiredUser, 'fresh', new Date(now + 60_000));
+    expect(await redis.zRange(`${prefix}user:{${expiredUser}}:at`, 0, -1)).toEqual(['fresh']);
+  });
+
+  it('keeps a user\'s keys in one cluster slot (hash tag on the user id)', async () => {
+    const user = randomUUID();
+    await store.add(user, 'a', new Date(Date.now() + 60_000));
+    const keys: string[] = [];
+    for await (const batch of redis.scanIterator({ MATCH: `${prefix}*{${user}}*` })) keys.push(...batch);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(key).toContain(`{${user}}`);
+  });
+});

@@ -1,0 +1,62 @@
+import bcrypt from 'bcryptjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HashPool } from '../../src/auth/HashPool';
+import { ServiceUnavailableError } from '../../src/errors';
+
+const pools: HashPool[] = [];
+const pool = (options: ConstructorParameters<typeof HashPool>[0]) => {
+  const p = new HashPool(options);
+  pools.push(p);
+  return p;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('HashPool', () => {
+  it('hashes and compares with bcrypt in worker threads', async () => {
+    const p = pool({ threads: 2, maxQueue: 10, queueTimeoutMs: 5000 });
+    const hash = await p.hash('secret', 4);
+    expect(hash).toMatch(/^\$2b\$04\$/);
+    expect(bcrypt.compareSync('secret', hash)).toBe(true);
+    expect(await p.compare('secret', hash)).toBe(true);
+    expect(await p.compare('other', hash)).toBe(false);
+    expect(p.completed).toBe(3);
+  });
+
+  it('runs many jobs concurrently through a fixed number of threads', async () => {
+    const p = pool({ threads: 2, maxQueue: 100, queueTimeoutMs: 10_000 });
+    const hashes = await Promise.all(Array.from({ length: 20 }, (_, i) => p.hash(`pw${i}`, 4)));
+    expect(new Set(hashes).size).toBe(20);
+    expect(await p.compare('pw7', hashes[7])).toBe(true);
+  });
+
+  it('refuses new work at once when the queue is full', async () => {
+    const p = pool({ threads: 1, maxQueue: 1, queueTimeoutMs: 10_000 });
+    const running = p.hash('a', 12);
+    const queued = p.hash('b', 4);
+    await expect(p.hash('c', 4)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(p.queueDepth).toBe(1);
+    await Promise.all([running, queued]);
+  });
+
+  it('gives up on a job that waited too long for a thread', async () => {
+    const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 100 });
+    const running = p.hash('a', 13);
+    await expect(p.hash('b', 4)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await running;
+  });
+
+  it('reports a bad job as an error and keeps serving', async () => {
+    const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 5000 });
+    await expect(p.compare('x', 'not a bcrypt hash')).resolves.toBe(false);
+    await expect(p.hash(undefined as unknown as string, 4)).rejects.toThrow(/hash worker/);
+    expect(await p.hash('still works', 4)).toMatch(/^\$2b\$/);
+  });
+
+  it('refuses work after close', async () => {
+    const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 5000 });
+    await p.close();
+    await expect(p.hash('x', 4)).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('starts with zero configuration on development defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      isProduction: false,
+      port: 4000,
+      host: undefined,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      bcryptCost: 12,
+      logLevel: 'info',
+    });
+    expect(config.jwt.secretGenerated).toBe(true);
+    expect(config.jwt.secret.byteLength).toBe(32);
+    expect(config.jwt.accessTokenTtlSeconds).toBe(900);
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.jwt)).toBe(true);
+  });
+
+  it('reads durations in seconds, minutes and hours', () => {
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '90' }).jwt.accessTokenTtlSeconds).toBe(90);
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '5m' }).jwt.accessTokenTtlSeconds).toBe(300);
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '1h' }).jwt.accessTokenTtlSeconds).toBe(3600);
+  });
+
+  it('refuses to start, naming every problem at once', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: '70000',
+        ACCESS_TOKEN_TTL: 'forever',
+        BCRYPT_COST: '3',
+        LOG_LEVEL: 'loud',
+        REDIS_URL: 'http://user:hunter2@cache',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toHaveLength(6);
+    expect(error!.message).toContain('JWT_SECRET is required when NODE_ENV=production');
+    expect(error!.message).toContain('PORT must be a whole number from 0 to 65535');
+    expect(error!.message).toContain('ACCESS_TOKEN_TTL must be a duration');
+    expect(error!.message).toContain('BCRYPT_COST');
+    expect(error!.message).toContain('LOG_LEVEL must be one of');
+    expect(error!.message).toContain('REDIS_URL must start with redis:// or rediss://');
+    expect(error!.message).not.toContain('hunter2');
+  });
+
+  it('requires a JWT secret of at least 32 bytes', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'too-short' })).toThrow(/at least 32 bytes \(got 9\)/);
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+    expect(config.jwt.secretGenerated).toBe(false);
+    expect(config.isProduction).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ', PORT: '' })).toMatchObject({
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      port: 4000,
+    });
+  });
+});
