@@ -137,6 +137,10 @@ export function loadConfig(env: Env = process.env): Config {
     if (secret.byteLength < 32) problems.push(`JWT_SECRET must be at least 32 bytes (got ${secret.byteLength})`);
   }
 
+  const redisKeyPrefix = get('REDIS_KEY_PREFIX') ?? 'auth:';
+  // Braces in the prefix would become the Redis Cluster hash tag and scatter a user's keys over slots.
+  if (/[{}]/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX must not contain { or }');
+
   const corsRaw = get('CORS_ORIGINS') ?? '*';
   const corsOrigins = corsRaw.split(',').map((o) => o.trim()).filter(Boolean);
 
@@ -149,7 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(get('DATA_DIR') ?? './.data'),
     dbPoolMax: int('DB_POOL_MAX', 10, 2, 1000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
-    redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? 'auth:',
+    redisKeyPrefix,
     dependencyTimeoutMs: int('DEPENDENCY_TIMEOUT_MS', 2000, 100, 60000),
     jwt: {
       secret,

@@ -22,6 +22,11 @@ export async function migrate(orm: MikroORM, settings: DatabaseSettings, logger:
   };
   if (usesEmbeddedDatabase(settings)) return run();
 
+  // Creates the database named in DATABASE_URL if it does not exist yet (needs the CREATEDB right, as
+  // on a developer's local server). Two instances may race to create it: the loser just retries.
+  const generator = orm.getSchemaGenerator();
+  await generator.ensureDatabase().catch(() => generator.ensureDatabase());
+
   const knex = orm.em.getConnection().getKnex();
   await knex.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_ID]);

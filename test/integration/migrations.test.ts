@@ -8,6 +8,26 @@ describe('migrations', () => {
     expect(await findMigrationDrift(ADMIN_DATABASE_URL)).toEqual([]);
   });
 
+  it('creates the database named in DATABASE_URL when it does not exist yet', async () => {
+    const name = `auth_test_new_${Date.now()}`;
+    const url = new URL(ADMIN_DATABASE_URL);
+    url.pathname = `/${name}`;
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    try {
+      const app = await startTestApp({ env: { DATABASE_URL: url.toString() } });
+      try {
+        await registered(app.gql);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+
   describe('several instances starting at once on a fresh database', () => {
     const apps: TestApp[] = [];
     let db: Awaited<ReturnType<typeof createTestDatabase>>;

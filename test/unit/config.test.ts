@@ -64,6 +64,10 @@ describe('loadConfig', () => {
     expect(config.isProduction).toBe(true);
   });
 
+  it('refuses a Redis key prefix that would break cluster hash tags', () => {
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'app{1}:' })).toThrow(/REDIS_KEY_PREFIX must not contain/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ', PORT: '' })).toMatchObject({
       databaseUrl: undefined,
