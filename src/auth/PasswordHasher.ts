@@ -23,14 +23,15 @@ export function prehash(password: string): string {
 }
 
 export class PasswordHasher {
-  /** A real hash of a random value, compared against when the account does not exist. */
-  private dummyHash: Promise<string>;
+  /** A real hash of a random value at the configured cost, compared against for unknown accounts. */
+  private dummyHash?: Promise<string>;
 
   constructor(
     private readonly pool: HashPool,
     private readonly cost: number,
   ) {
-    this.dummyHash = pool.hash(randomBytes(16).toString('base64'), cost);
+    // Made at start, so that not even the first unknown-email login pays for it (and is told apart).
+    this.getDummyHash().catch(() => undefined);
   }
 
   hash(password: string): Promise<string> {
@@ -46,7 +47,15 @@ export class PasswordHasher {
    * that the response time does not reveal whether an account exists.
    */
   async verifyAgainstNothing(password: string): Promise<false> {
-    await this.pool.compare(prehash(password), await this.dummyHash);
+    await this.pool.compare(prehash(password), await this.getDummyHash());
     return false;
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.pool.hash(randomBytes(16).toString('base64'), this.cost).catch((error: unknown) => {
+      this.dummyHash = undefined; // try again next time (e.g. the pool was saturated)
+      throw error;
+    });
+    return this.dummyHash;
   }
 }

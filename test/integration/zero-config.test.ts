@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gqlClient, LOGIN, LOGOUT, ME, newUser, REGISTER } from '../helpers/testApp';
 import { runServiceToExit, startService } from '../helpers/spawnService';
@@ -30,11 +31,14 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
     }
 
     // The embedded database persists under DATA_DIR: the account survives a restart.
+    // ... and a .env file in the working directory is read.
+    writeFileSync(path.join(dir, '.env'), 'JWT_ISSUER=issuer-from-dotenv\n');
     const second = await startService({ DATA_DIR: path.join(dir, 'data'), BCRYPT_COST: '4' }, dir);
     try {
       const gql = gqlClient(second.url);
       const login = await gql(LOGIN, { email: input.email, password: input.password });
       expect(login.body.data.login.__typename).toBe('AuthSuccess');
+      expect(decodeJwt(login.body.data.login.accessToken).iss).toBe('issuer-from-dotenv');
       expect((await gql(REGISTER, { input })).body.data.register.__typename).toBe('EmailTakenError');
     } finally {
       expect(await second.stop()).toBe(0);
@@ -44,7 +48,7 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
   it('refuses to start with bad configuration, naming every problem', async () => {
     const { code, output } = await runServiceToExit(
       { NODE_ENV: 'production', PORT: 'eighty', BCRYPT_COST: '99', DATABASE_URL: 'mysql://secret@db/x' },
-      dir,
+      mkdtempSync(path.join(tmpdir(), 'auth-bad-config-')),
     );
     expect(code).toBe(1);
     expect(output).toContain('JWT_SECRET is required when NODE_ENV=production');
