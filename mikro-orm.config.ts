@@ -4,4 +4,5 @@ import { buildOrmOptions } from './src/db/ormOptions';
 
 // Used by the MikroORM CLI (`npx mikro-orm migration:create`). The app and the tests call
 // `buildOrmOptions` directly with their own config.
-export default buildOrmOptions(loadConfig(readEnvironment()));
+const options = buildOrmOptions(loadConfig(readEnvironment()));
+export default { ...options, migrations: { ...options.migrations, snapshot: true } };

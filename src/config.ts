@@ -137,6 +137,11 @@ export function loadConfig(env: Env = process.env): Config {
     if (secret.byteLength < 32) problems.push(`JWT_SECRET must be at least 32 bytes (got ${secret.byteLength})`);
   }
 
+  // The embedded database and the in-process token store are for trying the service out: they hold one
+  // process's state only, so a production deployment (often several instances) must name real servers.
+  if (isProduction && get('DATABASE_URL') === undefined) problems.push('DATABASE_URL is required when NODE_ENV=production');
+  if (isProduction && get('REDIS_URL') === undefined) problems.push('REDIS_URL is required when NODE_ENV=production');
+
   const redisKeyPrefix = get('REDIS_KEY_PREFIX') ?? 'auth:';
   // Braces in the prefix would become the Redis Cluster hash tag and scatter a user's keys over slots.
   if (/[{}]/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX must not contain { or }');

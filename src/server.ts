@@ -16,6 +16,7 @@ import { createContextFactory, type RequestContext } from './context';
 import { TopLevelCode } from './errors';
 import { createRequestHandler, GRAPHQL_PATH } from './http';
 import type { Logger } from './logger';
+import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import { AuthService } from './services/AuthService';
 import { UserService } from './services/UserService';
@@ -77,6 +78,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     formatError: maskUnexpected,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      authenticateBeforeExecution(),
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : (ApolloServerPluginLandingPageLocalDefault({ embed: true }) as ApolloServerPlugin<RequestContext>),

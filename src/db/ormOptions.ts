@@ -31,7 +31,10 @@ export function buildOrmOptions(settings: DatabaseSettings, logger?: Logger): Op
       path: MIGRATIONS_DIR,
       pathTs: MIGRATIONS_DIR,
       migrationsList,
-      // One snapshot name whatever the database is called, so throwaway test databases share it.
+      // The snapshot is what `migration:create` diffs the entities against. Only the CLI config turns
+      // it on: otherwise every start that applies a migration would rewrite the committed file.
+      snapshot: false,
+      // One snapshot name whatever the database is called.
       snapshotName: '.snapshot',
       transactional: true,
       allOrNothing: true,

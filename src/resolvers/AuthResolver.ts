@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { AccessClaims } from '../auth/tokens';
 import type { RequestContext } from '../context';
 import { LoginArgs, LoginResult, RegisterInput, RegisterResult } from './types/auth.types';
-import { CurrentViewer } from './viewer';
+import { ActsAsViewer, CurrentViewer } from './viewer';
 
 @Resolver()
 export class AuthResolver {
@@ -19,6 +19,7 @@ export class AuthResolver {
   }
 
   @Authorized()
+  @ActsAsViewer('required')
   @Mutation(() => Boolean, { description: 'Revokes the access token that made this request. Always true.' })
   logout(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
     return ctx.services.auth.logout(viewer);

@@ -3,10 +3,11 @@ import type { AccessClaims } from '../auth/tokens';
 import { optionalViewer, type RequestContext } from '../context';
 import { UpdateMeInput, UpdateMeResult } from './types/user.types';
 import { UserType } from './types/UserType';
-import { CurrentViewer } from './viewer';
+import { ActsAsViewer, CurrentViewer } from './viewer';
 
 @Resolver()
 export class MeResolver {
+  @ActsAsViewer('optional')
   @Query(() => UserType, {
     nullable: true,
     description: 'The signed-in user; null without an `Authorization` header. An invalid token is an error (401).',
@@ -17,6 +18,7 @@ export class MeResolver {
   }
 
   @Authorized()
+  @ActsAsViewer('required')
   @Mutation(() => UpdateMeResult, { description: "Updates the signed-in user's profile." })
   updateMe(
     @Arg('input', () => UpdateMeInput) input: UpdateMeInput,

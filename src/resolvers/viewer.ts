@@ -1,5 +1,8 @@
-import { createParameterDecorator, type AuthChecker } from 'type-graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { createParameterDecorator, Extensions, type AuthChecker } from 'type-graphql';
 import { requireViewer, type RequestContext } from '../context';
+import { unauthenticated } from '../errors';
 
 /**
  * `@Authorized()` fields need a live access token. Missing: UNAUTHENTICATED; bad or revoked: also
@@ -13,4 +16,58 @@ export const authChecker: AuthChecker<RequestContext> = async ({ context }) => {
 /** Injects the authenticated viewer's token claims into a resolver argument. */
 export function CurrentViewer() {
   return createParameterDecorator<RequestContext>(({ context }) => requireViewer(context));
+}
+
+/**
+ * Marks a root field as acting for the viewer: `required` (needs a live token) or `optional` (works
+ * without a header, but a bad token is still an error). Read by `authenticateBeforeExecution`.
+ */
+export function ActsAsViewer(mode: 'required' | 'optional') {
+  return Extensions({ viewer: mode });
+}
+
+/**
+ * Decides authentication for the whole operation before any field runs. Without it, a document such
+ * as `mutation { register(...) { ... } logout }` sent with a revoked token would create the account and
+ * then answer 401: the client would be told it failed after it had succeeded.
+ */
+export function authenticateBeforeExecution(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, schema, document, contextValue }) {
+          const root = operation && schema.getRootType(operation.operation);
+          if (!operation || !root) return;
+          const fragments = new Map(
+            document.definitions
+              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+              .map((d) => [d.name.value, d]),
+          );
+          const modes = rootFieldNames(operation.selectionSet, fragments).map(
+            (name) => root.getFields()[name]?.extensions?.viewer,
+          );
+          if (!modes.includes('required') && !modes.includes('optional')) return;
+          const state = await contextValue.auth();
+          if (state.kind === 'invalid') throw unauthenticated(true);
+          if (state.kind === 'anonymous' && modes.includes('required')) throw unauthenticated(false);
+        },
+      };
+    },
+  };
+}
+
+function rootFieldNames(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): string[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection.name.value];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldNames(selection.selectionSet, fragments, seen);
+    const name = selection.name.value;
+    const fragment = fragments.get(name);
+    if (!fragment || seen.has(name)) return [];
+    seen.add(name);
+    return rootFieldNames(fragment.selectionSet, fragments, seen);
+  });
 }

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, LOGOUT, ME, registered, startTestApp, TEST_JWT_SECRET, UPDATE_ME, type TestApp } from '../helpers/testApp';
+import { LOGIN, LOGOUT, ME, newUser, registered, startTestApp, TEST_JWT_SECRET, UPDATE_ME, type TestApp } from '../helpers/testApp';
 
 let t: TestApp;
 let clockOffsetMs = 0;
@@ -145,5 +145,38 @@ describe('logout', () => {
     } finally {
       await redis.close();
     }
+  });
+});
+
+describe('documents that mix signed-in and anonymous fields', () => {
+  const mixed = /* GraphQL */ `
+    mutation Mixed($input: RegisterInput!) {
+      register(input: $input) { __typename }
+      logout
+    }
+  `;
+
+  it('with a bad token: 401 before anything runs, so the registration is not made', async () => {
+    const input = newUser();
+    const res = await t.gql(mixed, { input }, 'not-a-token');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(res.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    const { rows } = await t.db.query('select count(*)::int as n from users where email = $1', [input.email]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('without a token: UNAUTHENTICATED before anything runs', async () => {
+    const input = newUser();
+    const res = await t.gql(`fragment F on Mutation { updateMe(input: {}) { __typename } } ${mixed.replace('logout', '...F')}`, { input });
+    expect(res.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    const { rows } = await t.db.query('select count(*)::int as n from users where email = $1', [input.email]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('with a valid token both run', async () => {
+    const { token } = await registered(t.gql);
+    const res = await t.gql(mixed, { input: newUser() }, token);
+    expect(res.body.data).toEqual({ register: { __typename: 'AuthSuccess' }, logout: true });
   });
 });

@@ -52,6 +52,7 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
     );
     expect(code).toBe(1);
     expect(output).toContain('JWT_SECRET is required when NODE_ENV=production');
+    expect(output).toContain('REDIS_URL is required when NODE_ENV=production');
     expect(output).toContain('PORT must be a whole number');
     expect(output).toContain('BCRYPT_COST must be a whole number from 4 to 16');
     expect(output).toContain('DATABASE_URL must start with postgres:// or postgresql://');

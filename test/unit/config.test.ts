@@ -47,7 +47,8 @@ describe('loadConfig', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems).toHaveLength(6);
+    expect(error!.problems).toHaveLength(7);
+    expect(error!.message).toContain('DATABASE_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('JWT_SECRET is required when NODE_ENV=production');
     expect(error!.message).toContain('PORT must be a whole number from 0 to 65535');
     expect(error!.message).toContain('ACCESS_TOKEN_TTL must be a duration');
@@ -59,7 +60,12 @@ describe('loadConfig', () => {
 
   it('requires a JWT secret of at least 32 bytes', () => {
     expect(() => loadConfig({ JWT_SECRET: 'too-short' })).toThrow(/at least 32 bytes \(got 9\)/);
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      DATABASE_URL: 'postgresql://db/auth',
+      REDIS_URL: 'redis://cache:6379',
+    });
     expect(config.jwt.secretGenerated).toBe(false);
     expect(config.isProduction).toBe(true);
   });
