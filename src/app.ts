@@ -44,6 +44,7 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
         () => createRedisClient(redisUrl, dependencyTimeoutMs, logger),
         config.redisKeyPrefix,
         dependencyTimeoutMs,
+        logger,
         now,
       );
       cleanups.unshift(['token store', () => allowlist.close()]);
@@ -54,6 +55,10 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
       allowlist = new MemoryTokenAllowlist(now);
       cleanups.unshift(['token store', () => allowlist.close()]);
     }
+
+    // Give the store its first connection before taking traffic (bounded: a down Redis is logged and
+    // the service starts anyway, failing closed until Redis is back).
+    await allowlist.ping().catch(() => logger.error('token store not reachable at start; failing closed until it is'));
 
     const hashPool = new HashPool(config.hashPool);
     cleanups.unshift(['hashing pool', () => hashPool.close()]);

@@ -25,10 +25,29 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
 function serialize(fields?: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!fields) return fields;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
-  }
+  for (const [key, value] of Object.entries(fields)) out[key] = value instanceof Error ? describeError(value) : value;
   return out;
+}
+
+/** MikroORM's driver exceptions and knex's pool timeout: errors raised by the database layer itself. */
+export function isDatabaseLayerError(error: Error): boolean {
+  return /^(DriverException|ConnectionException|KnexTimeoutError)$/.test(error.name);
+}
+
+/**
+ * What of an error may be logged. Database errors keep only their class and codes: their messages and
+ * stacks can quote SQL with its bound values (password hashes, emails, names). Other errors (our own
+ * bugs) keep message and stack.
+ */
+export function describeError(error: Error): Record<string, unknown> {
+  const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
+  const fromDatabase = 'sqlState' in error || isDatabaseLayerError(error) || /Exception$/.test(error.name);
+  return {
+    name: error.name,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(typeof sqlState === 'string' ? { sqlState } : {}),
+    ...(fromDatabase ? {} : { message: error.message, stack: error.stack }),
+  };
 }
 
 export const silentLogger: Logger = createLogger('silent');

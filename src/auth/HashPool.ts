@@ -125,15 +125,19 @@ export class HashPool {
       if (message.ok) pending.resolve(message.value);
       else pending.reject(new Error(`hash worker: ${message.message}`));
     });
-    worker.on('error', (error) => {
-      // A crashed worker takes its job with it; replace the thread so the pool keeps its size.
+    // A worker that dies (crash, out of memory, terminated) takes its job with it: fail that job, and
+    // unless the pool is closing, put a fresh thread in its place so the pool keeps its size. 'exit'
+    // follows 'error', so it is the one place that handles both.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
       const pending = slot.current;
       slot.current = undefined;
-      if (pending) this.fail(pending, error);
+      if (pending) this.fail(pending, new ServiceUnavailableError());
       if (this.closed) return;
       const index = this.slots.indexOf(slot);
+      if (index < 0) return;
       const fresh = this.spawn();
-      if (index >= 0) this.slots[index] = fresh;
+      this.slots[index] = fresh;
       const queued = this.queue.shift();
       if (queued) this.dispatch(fresh, queued);
     });

@@ -43,6 +43,17 @@ export class PasswordHasher {
   }
 
   /**
+   * True when a stored hash was made at another cost than the configured one. Login then re-hashes the
+   * password it just verified: raising BCRYPT_COST strengthens every account as its owner signs in, and
+   * known accounts do not answer at a different speed than unknown ones (whose dummy hash is at the
+   * configured cost).
+   */
+  needsRehash(hash: string): boolean {
+    const cost = Number(/^\$2[abxy]?\$(\d{2})\$/.exec(hash)?.[1]);
+    return cost !== this.cost;
+  }
+
+  /**
    * Spends the same bcrypt work as `verify` and always fails. Login calls it for unknown emails so
    * that the response time does not reveal whether an account exists.
    */

@@ -1,9 +1,23 @@
+import { once } from 'node:events';
 import { createClient } from 'redis';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import type { TokenAllowlist } from './TokenAllowlist';
 
 export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * Reads a user's index and deletes every token in it, and the index, as one atomic step: a login that
+ * lands while "revoke all" runs is either revoked with the rest or recorded after it, never missed.
+ * Every key touched shares the user's hash tag (one cluster slot).
+ */
+const REVOKE_ALL_SCRIPT = `
+local jtis = redis.call('ZRANGE', KEYS[1], 0, -1)
+local revoked = 0
+for _, jti in ipairs(jtis) do revoked = revoked + redis.call('DEL', ARGV[1] .. jti) end
+redis.call('DEL', KEYS[1])
+return revoked
+`;
 
 /**
  * Allowlist in Redis, shared by every instance of the service.
@@ -13,6 +27,7 @@ export type RedisClient = ReturnType<typeof createClient>;
  *   <prefix>at:{<userId>}:<jti>   "1", expires at the token's `exp`
  *   <prefix>user:{<userId>}:at    sorted set of the user's jtis scored by expiry: the per-user index
  *                                 that makes "revoke all of a user's tokens" one call
+ * Needs Redis 7 or newer (PEXPIREAT with NX/GT).
  */
 export class RedisTokenAllowlist implements TokenAllowlist {
   private client: RedisClient;
@@ -24,6 +39,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     private readonly prefix: string,
     /** Every call fails closed after this long, even if Redis accepted the connection and hangs. */
     private readonly timeoutMs: number,
+    private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
     this.client = connect();
@@ -58,17 +74,10 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   async revokeAllForUser(userId: string): Promise<number> {
-    const index = this.indexKey(userId);
-    const jtis = await this.call(() => this.client.zRange(index, 0, -1));
-    if (jtis.length === 0) return 0;
-    const [deleted] = await this.call(() =>
-      this.client
-        .multi()
-        .del(jtis.map((jti) => this.tokenKey(userId, jti)))
-        .zRem(index, jtis)
-        .exec(),
+    const revoked = await this.call(() =>
+      this.client.eval(REVOKE_ALL_SCRIPT, { keys: [this.indexKey(userId)], arguments: [this.tokenKey(userId, '')] }),
     );
-    return Number(deleted);
+    return Number(revoked);
   }
 
   async ping(): Promise<void> {
@@ -91,21 +100,36 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return `${this.prefix}user:{${userId}}:at`;
   }
 
+  /**
+   * Runs one command within the time budget. A client still (re)connecting is waited for inside the
+   * same budget, so the first requests after a start or a reconnect do not fail needlessly.
+   */
   private async call<T>(command: () => Promise<T>): Promise<T> {
     const client = this.client;
     let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
+    });
+    const stopWaiting = new AbortController();
     try {
-      return await Promise.race([
-        command(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
-        }),
-      ]);
+      if (!client.isReady) {
+        const ready = once(client, 'ready', { signal: stopWaiting.signal });
+        ready.catch(() => undefined); // aborted below when the deadline wins
+        await Promise.race([ready, deadline]);
+      }
+      return await Promise.race([command(), deadline]);
     } catch (error) {
-      if (error === TIMED_OUT || this.stuckConnecting(client)) this.replace(client);
+      if (error === TIMED_OUT || this.stuckConnecting(client)) {
+        this.replace(client);
+      } else if (client.isReady) {
+        // Redis answered with an error (wrong type, bad script...): a bug to see in the log, still
+        // answered as unavailable so that nothing is decided without the store.
+        this.logger.error('redis command failed', { error: error instanceof Error ? error.message : String(error) });
+      }
       throw new ServiceUnavailableError();
     } finally {
       clearTimeout(timer);
+      stopWaiting.abort();
     }
   }
 
@@ -130,12 +154,9 @@ export class RedisTokenAllowlist implements TokenAllowlist {
 const TIMED_OUT = Symbol('redis timeout');
 
 /**
- * A client that fails fast instead of queueing while Redis is away (the offline queue would hold a
- * request until Redis returns), and keeps reconnecting in the background.
- */
-/**
- * Creates and starts connecting a client. A Redis that is down does not fail the caller: the client
- * keeps reconnecting in the background and commands fail closed until it is back.
+ * Creates and starts connecting a client. It fails fast instead of queueing while Redis is away (the
+ * offline queue would hold a request until Redis returns) and keeps reconnecting in the background; a
+ * Redis that is down at start does not fail the caller.
  */
 export function createRedisClient(url: string, timeoutMs: number, logger: Logger): RedisClient {
   const client = createClient({

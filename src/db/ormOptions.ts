@@ -68,6 +68,8 @@ export function buildOrmOptions(settings: DatabaseSettings, logger?: Logger): Op
       // Fail a request within the dependency timeout when PostgreSQL is unreachable, instead of knex's
       // default of waiting 60 s for a connection.
       acquireConnectionTimeout: settings.dependencyTimeoutMs,
+      // knex would otherwise put the whole SQL with its bound values (hashes, emails) in error messages.
+      compileSqlOnError: false,
       // knex writes connection warnings with console.log; send them through our JSON logger instead.
       ...(logger && {
         log: {

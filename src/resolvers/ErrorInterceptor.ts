@@ -1,14 +1,14 @@
-import { ConnectionException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { ServiceUnavailableError, TopLevelCode } from '../errors';
+import { isDatabaseLayerError } from '../logger';
 
 /**
  * The one place where unexpected errors from resolvers become responses. GraphQL errors we threw on
- * purpose pass through; a dependency that is down becomes SERVICE_UNAVAILABLE; anything else becomes
- * a bare INTERNAL_SERVER_ERROR. The original is logged, never sent: driver messages carry SQL, host
- * names and values.
+ * purpose pass through; a dependency that is down or slow becomes SERVICE_UNAVAILABLE; anything else
+ * becomes a bare INTERNAL_SERVER_ERROR. The response never carries the original; the log gets it
+ * through `describeError`, which drops database messages (they can quote SQL values).
  */
 export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
   try {
@@ -16,7 +16,7 @@ export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, 
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     if (isDependencyFailure(error)) {
-      context.logger.warn('dependency unavailable', { field: info.fieldName, error: describe(error) });
+      context.logger.warn('dependency unavailable', { field: info.fieldName, error });
       throw new ServiceUnavailableError();
     }
     context.logger.error('unexpected error', { field: info.fieldName, error });
@@ -24,19 +24,27 @@ export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, 
   }
 };
 
-// Socket-level and PostgreSQL connection-class errors (SQLSTATE 08xxx, 57P0x: server shutting down).
-const CONNECTION_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|08...|57P0[1-3])$/;
-const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Knex: Timeout acquiring a connection|connect ECONNREFUSED/i;
+// SQLSTATE classes that mean "the database cannot serve right now", not "this query is wrong":
+// 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown, statement
+// timeout), 58 system error; plus lock timeout, serialization failure and deadlock (retryable).
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)...$|^(55P03|40001|40P01)$/;
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+const SOCKET_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
 
+/**
+ * Decided by where the error comes from, not by its wording: an error the PostgreSQL server answered
+ * carries a SQLSTATE, and only the classes above mean unavailability; a database-layer error without a
+ * SQLSTATE never reached the server (connect timeout, dropped socket, pool exhausted), so the
+ * dependency is unavailable.
+ */
 export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) return false;
-  if (error instanceof ConnectionException || error.name === 'KnexTimeoutError') return true;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
-  if (CONNECTION_MESSAGES.test(error.message)) return true;
-  return isDependencyFailure((error as { cause?: unknown }).cause ?? (error as { previous?: unknown }).previous, depth + 1);
+  const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
+  const state = [sqlState, code].find((c): c is string => typeof c === 'string' && SQLSTATE.test(c));
+  if (state) return UNAVAILABLE_SQLSTATE.test(state);
+  if (typeof code === 'string' && SOCKET_CODES.test(code)) return true;
+  if (isDatabaseLayerError(error)) return true;
+  const cause = (error as { cause?: unknown; previous?: unknown }).cause ?? (error as { previous?: unknown }).previous;
+  return isDependencyFailure(cause, depth + 1);
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

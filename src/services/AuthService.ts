@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { PasswordHasher } from '../auth/PasswordHasher';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
 import type { AccessClaims, TokenIssuer } from '../auth/tokens';
@@ -34,7 +34,12 @@ export class AuthService {
       // commits, so a Redis failure rolls the account back instead of leaving an account the client
       // was told was not created.
       return await this.orm.em.fork().transactional(async (em) => {
-        const user = em.create(User, { ...values, passwordHash });
+        const user = em.create(User, {
+          email: values.email,
+          passwordHash,
+          firstName: values.firstName,
+          lastName: values.lastName,
+        });
         // The unique constraint on users.email decides between concurrent registrations.
         await em.flush();
         const issued = await this.tokens.issue(user.id);
@@ -57,19 +62,31 @@ export class AuthService {
     });
     if (errors.length > 0) return new InvalidInputError(errors);
 
-    const user = await this.orm.em.fork().findOne(User, { email: values.email });
+    const em = this.orm.em.fork();
+    const user = await em.findOne(User, { email: values.email });
     // Unknown email and wrong password take the same bcrypt work and give the same answer, so neither
     // the response nor its timing tells whether an account exists.
     const valid = user
       ? await this.hasher.verify(values.password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(values.password);
     if (!user || !valid) return new InvalidCredentialsError();
+    if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(em, user, values.password);
 
     // No token leaves unless the allowlist has it: if Redis is down, this throws SERVICE_UNAVAILABLE.
     const issued = await this.tokens.issue(user.id);
     await this.allowlist.add(user.id, issued.jti, issued.expiresAt);
     this.logger.debug('login', { userId: user.id });
     return new AuthSuccess(issued.token, issued.expiresAt, user);
+  }
+
+  /** Best effort: a failed upgrade must not fail a login that succeeded; it is retried next login. */
+  private async rehash(em: EntityManager, user: User, password: string): Promise<void> {
+    try {
+      // A direct UPDATE: a new hash of the same password is not a profile change (updatedAt stays).
+      await em.nativeUpdate(User, { id: user.id }, { passwordHash: await this.hasher.hash(password) });
+    } catch (error) {
+      this.logger.warn('password re-hash failed', { userId: user.id, error });
+    }
   }
 
   /** Revokes the token that made the request; it stops working at once, on every instance. */

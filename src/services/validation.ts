@@ -39,10 +39,15 @@ export function checkNewPassword(field: string, password: string): Checked<strin
   return ok(password);
 }
 
-/** At login only emptiness and the cap are checked: the cap keeps hashing cheap to refuse. */
+/**
+ * At login only emptiness and the cap are checked (the cap keeps a huge password cheap to refuse),
+ * counted the same way as at registration so every password that could be set can be used.
+ */
 export function checkGivenPassword(field: string, password: string): Checked<string> {
   if (password.length === 0) return fail(field, 'Password is required.');
-  if (lengthOf(password) > PASSWORD_MAX) return fail(field, `Password must be at most ${PASSWORD_MAX} characters.`);
+  if (lengthOf(normalizePassword(password)) > PASSWORD_MAX) {
+    return fail(field, `Password must be at most ${PASSWORD_MAX} characters.`);
+  }
   return ok(password);
 }
 

@@ -45,10 +45,10 @@ function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlis
 allowlistSuite('MemoryTokenAllowlist', (now) => new MemoryTokenAllowlist(now));
 
 const prefix = `test:${randomBytes(6).toString('hex')}:`;
-allowlistSuite('RedisTokenAllowlist', () => new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000));
+allowlistSuite('RedisTokenAllowlist', () => new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000, silentLogger));
 
 describe('RedisTokenAllowlist storage', () => {
-  const store = new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000);
+  const store = new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000, silentLogger);
   const redis = createClient({ url: REDIS_URL });
   afterAll(async () => {
     await store.close();

@@ -85,6 +85,29 @@ describe('login', () => {
     expect(new Set([token, a.accessToken, b.accessToken]).size).toBe(3);
   });
 
+  it('re-hashes at the configured cost on the next successful login, without touching updatedAt', async () => {
+    const { input, user } = await registered(t.gql);
+    const hashOf = async () => (await t.db.query('select password_hash, updated_at from users where id = $1', [user.id])).rows[0];
+    const before = await hashOf();
+    expect(before.password_hash).toMatch(/^\$2b\$04\$/);
+
+    const stronger = await startTestApp({ db: t.db, redisPrefix: t.redisPrefix, env: { BCRYPT_COST: '5' } });
+    try {
+      const wrong = (await stronger.gql(LOGIN, { email: input.email, password: 'wrong password' })).body.data.login;
+      expect(wrong.__typename).toBe('InvalidCredentialsError');
+      expect((await hashOf()).password_hash).toBe(before.password_hash);
+
+      const ok = (await stronger.gql(LOGIN, { email: input.email, password: input.password })).body.data.login;
+      expect(ok.__typename).toBe('AuthSuccess');
+      const after = await hashOf();
+      expect(after.password_hash).toMatch(/^\$2b\$05\$/);
+      expect(after.updated_at).toEqual(before.updated_at);
+      expect((await stronger.gql(LOGIN, { email: input.email, password: input.password })).body.data.login.__typename).toBe('AuthSuccess');
+    } finally {
+      await stronger.close();
+    }
+  });
+
   it('ignores an Authorization header, even a bad one', async () => {
     const input = newUser();
     await t.gql(REGISTER, { input });

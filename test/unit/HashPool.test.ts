@@ -54,6 +54,28 @@ describe('HashPool', () => {
     expect(await p.hash('still works', 4)).toMatch(/^\$2b\$/);
   });
 
+  it('fails the job of a worker that dies, replaces the worker, and keeps serving', async () => {
+    const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 10_000 });
+    const running = p.hash('a', 14);
+    const failed = expect(running).rejects.toBeInstanceOf(ServiceUnavailableError);
+    const queued = p.hash('b', 4);
+    // Kill the thread mid-job, as a crash or an out-of-memory would.
+    await (p as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots[0].worker.terminate();
+    await failed;
+    expect(await queued).toMatch(/^\$2b\$04\$/);
+    expect(await p.compare('b', await queued)).toBe(true);
+  });
+
+  it('fails running and queued jobs on close instead of leaving them pending', async () => {
+    const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 10_000 });
+    const outcomes = Promise.allSettled([p.hash('a', 14), p.hash('b', 4)]);
+    await p.close();
+    for (const outcome of await outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ServiceUnavailableError);
+    }
+  });
+
   it('refuses work after close', async () => {
     const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 5000 });
     await p.close();

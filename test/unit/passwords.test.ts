@@ -41,6 +41,12 @@ describe('password rules', () => {
     expect(checkGivenPassword('password', 'x'.repeat(1025)).ok).toBe(false);
     expect(checkGivenPassword('password', '').ok).toBe(false);
   });
+
+  it('accepts at login every password accepted at registration, in either normal form', () => {
+    const nfc = 'é'.repeat(1024).normalize('NFC');
+    expect(checkNewPassword('password', nfc).ok).toBe(true);
+    expect(checkGivenPassword('password', nfc.normalize('NFD')).ok).toBe(true);
+  });
 });
 
 describe('name rules', () => {

@@ -1,0 +1,33 @@
+import { DriverException } from '@mikro-orm/core';
+import { describe, expect, it } from 'vitest';
+import { createLogger, describeError } from '../../src/logger';
+
+describe('logging errors', () => {
+  const sqlError = () => {
+    const raw = Object.assign(
+      new Error(`insert into "users" values ('ada@example.com', '$2b$12$SECRETHASHSECRETHASHSECRETHASH') - null value`),
+      { code: '23502' },
+    );
+    return new DriverException(raw);
+  };
+
+  it('keeps only class and codes of a database error: its message can quote SQL values', () => {
+    const described = describeError(sqlError());
+    expect(described).toEqual({ name: 'DriverException', code: '23502' });
+    expect(JSON.stringify(described)).not.toContain('SECRETHASH');
+  });
+
+  it('keeps message and stack of our own errors', () => {
+    const described = describeError(new TypeError('x is undefined'));
+    expect(described).toMatchObject({ name: 'TypeError', message: 'x is undefined' });
+    expect(described.stack).toContain('logger.test.ts');
+  });
+
+  it('applies to every error a log line carries', () => {
+    const lines: string[] = [];
+    createLogger('debug', (line) => lines.push(line)).error('boom', { error: sqlError() });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('SECRETHASH');
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', msg: 'boom', error: { name: 'DriverException' } });
+  });
+});
