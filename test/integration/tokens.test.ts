@@ -48,6 +48,18 @@ async function expectInvalidToken(token: string, raw = false) {
   }
 }
 
+/**
+ * The `sub` and `jti` of a real, live token. Forged tokens below reuse them, so they name an entry that
+ * IS in the allowlist: only signature, algorithm, issuer, audience, type and expiry checks can refuse
+ * them (a forged token with a made-up jti would be refused by the allowlist alone).
+ */
+async function liveIdentity() {
+  const { token, user } = await registered(t.gql);
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  expect((await t.gql(ME, {}, token)).body.data.me.id).toBe(user.id);
+  return { sub: claims.sub as string, jti: claims.jti as string, token };
+}
+
 describe('access tokens', () => {
   it('refuses a malformed token', async () => {
     await expectInvalidToken('not-a-jwt');
@@ -55,8 +67,16 @@ describe('access tokens', () => {
   });
 
   it('refuses a token signed with another key', async () => {
-    const { user } = await registered(t.gql);
-    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { key: new TextEncoder().encode('another-secret-another-secret-000000') }));
+    const live = await liveIdentity();
+    await expectInvalidToken(await sign(live, { key: new TextEncoder().encode('another-secret-another-secret-000000') }));
+  });
+
+  it('refuses a live token whose signature is removed or swapped', async () => {
+    const live = await liveIdentity();
+    const [header, payload] = live.token.split('.');
+    await expectInvalidToken(`${header}.${payload}.`);
+    const other = (await liveIdentity()).token.split('.')[2];
+    await expectInvalidToken(`${header}.${payload}.${other}`);
   });
 
   it('refuses a token altered after signing', async () => {
@@ -68,17 +88,45 @@ describe('access tokens', () => {
   });
 
   it('refuses alg "none"', async () => {
-    const { user } = await registered(t.gql);
+    const { sub, jti } = await liveIdentity();
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: user.id, jti: 'x', iat: now, exp: now + 600, iss: t.config.jwt.issuer, aud: t.config.jwt.audience };
+    const claims = { sub, jti, iat: now, exp: now + 600, iss: t.config.jwt.issuer, aud: t.config.jwt.audience };
     await expectInvalidToken(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`);
   });
 
+  it('refuses another HMAC algorithm, even with the right key', async () => {
+    const { sub, jti } = await liveIdentity();
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ sub, jti })
+      .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .setIssuer(t.config.jwt.issuer)
+      .setAudience(t.config.jwt.audience)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET.repeat(2)));
+    await expectInvalidToken(token);
+  });
+
   it('refuses a token for another issuer, another audience, or of another type', async () => {
-    const { user } = await registered(t.gql);
-    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { iss: 'someone-else' }));
-    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { aud: 'another-api' }));
-    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { typ: 'JWT' }));
+    const live = await liveIdentity();
+    await expectInvalidToken(await sign(live, { iss: 'someone-else' }));
+    await expectInvalidToken(await sign(live, { aud: 'another-api' }));
+    await expectInvalidToken(await sign(live, { typ: 'JWT' }));
+    // The control: the same claims signed the right way are accepted, so the refusals above are due to
+    // the one thing each changed.
+    expect((await t.gql(ME, {}, await sign(live))).status).toBe(200);
+  });
+
+  it('refuses a token without a required claim', async () => {
+    const { sub, jti } = await liveIdentity();
+    const now = Math.floor(Date.now() / 1000);
+    const withoutExp = await new SignJWT({ sub, jti })
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+      .setIssuedAt(now)
+      .setIssuer(t.config.jwt.issuer)
+      .setAudience(t.config.jwt.audience)
+      .sign(secret);
+    await expectInvalidToken(withoutExp);
   });
 
   it('refuses a correctly signed token that was never issued (not in the allowlist)', async () => {
@@ -87,8 +135,8 @@ describe('access tokens', () => {
   });
 
   it('refuses an expired token', async () => {
-    const { user, token } = await registered(t.gql);
-    await expectInvalidToken(await sign({ sub: user.id, jti: 'x' }, { expSeconds: -10 }));
+    const { token, ...live } = await liveIdentity();
+    await expectInvalidToken(await sign(live, { expSeconds: -10 }));
     expect((await t.gql(ME, {}, token)).status).toBe(200);
     clockOffsetMs = (t.config.jwt.accessTokenTtlSeconds + 1) * 1000;
     try {
