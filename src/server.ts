@@ -16,6 +16,7 @@ import { createContextFactory, type RequestContext } from './context';
 import { TopLevelCode } from './errors';
 import { createRequestHandler, GRAPHQL_PATH } from './http';
 import type { Logger } from './logger';
+import { MAX_TOKENS, operationLimits } from './resolvers/limits';
 import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import { AuthService } from './services/AuthService';
@@ -73,6 +74,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: [operationLimits()],
+    parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns signal handling and shutdown order.
     stopOnTerminationSignals: false,
     formatError: maskUnexpected,

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createParameterDecorator, Extensions, type AuthChecker } from 'type-graphql';
 import { requireViewer, type RequestContext } from '../context';
 import { unauthenticated } from '../errors';
+import { rootFieldNames } from './rootFields';
 
 /**
  * `@Authorized()` fields need a live access token. Missing: UNAUTHENTICATED; bad or revoked: also
@@ -38,12 +38,7 @@ export function authenticateBeforeExecution(): ApolloServerPlugin<RequestContext
         async didResolveOperation({ operation, schema, document, contextValue }) {
           const root = operation && schema.getRootType(operation.operation);
           if (!operation || !root) return;
-          const fragments = new Map(
-            document.definitions
-              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-              .map((d) => [d.name.value, d]),
-          );
-          const modes = rootFieldNames(operation.selectionSet, fragments).map(
+          const modes = rootFieldNames(operation, document).map(
             (name) => root.getFields()[name]?.extensions?.viewer,
           );
           if (!modes.includes('required') && !modes.includes('optional')) return;
@@ -54,20 +49,4 @@ export function authenticateBeforeExecution(): ApolloServerPlugin<RequestContext
       };
     },
   };
-}
-
-function rootFieldNames(
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  seen = new Set<string>(),
-): string[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection.name.value];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldNames(selection.selectionSet, fragments, seen);
-    const name = selection.name.value;
-    const fragment = fragments.get(name);
-    if (!fragment || seen.has(name)) return [];
-    seen.add(name);
-    return rootFieldNames(fragment.selectionSet, fragments, seen);
-  });
 }
