@@ -3,7 +3,7 @@ import { MemoryTokenAllowlist } from './auth/MemoryTokenAllowlist';
 import { createRedisClient, RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
 import type { Config } from './config';
-import { migrate, openDatabase } from './db/database';
+import { openMigratedDatabase } from './db/database';
 import { usesEmbeddedDatabase } from './db/ormOptions';
 import type { Logger } from './logger';
 import { createServer, type AppServer } from './server';
@@ -30,11 +30,9 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
       dataDir: config.dataDir,
     });
   }
-  const orm = await openDatabase(config, logger);
+  const orm = await openMigratedDatabase(config, logger);
   const cleanups: Cleanup[] = [['database', () => orm.close(true)]];
   try {
-    await migrate(orm, config, logger);
-
     let allowlist: TokenAllowlist;
     if (config.redisUrl) {
       const { redisUrl, dependencyTimeoutMs } = config;

@@ -29,9 +29,16 @@ function serialize(fields?: Record<string, unknown>): Record<string, unknown> | 
   return out;
 }
 
-/** MikroORM's driver exceptions and knex's pool timeout: errors raised by the database layer itself. */
+// pg raises some connection failures ("Connection terminated unexpectedly", "timeout expired") as plain
+// Errors that MikroORM does not wrap, for instance when a transaction cannot begin.
+const RAISED_BY_DATABASE_CLIENT = /[\\/]node_modules[\\/](pg|pg-pool|knex)[\\/]/;
+
+/** Errors raised by the database layer itself: MikroORM's driver exceptions, knex, pg. */
 export function isDatabaseLayerError(error: Error): boolean {
-  return /^(DriverException|ConnectionException|KnexTimeoutError)$/.test(error.name);
+  return (
+    /^(DriverException|ConnectionException|KnexTimeoutError)$/.test(error.name) ||
+    RAISED_BY_DATABASE_CLIENT.test(error.stack ?? '')
+  );
 }
 
 /**

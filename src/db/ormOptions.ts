@@ -19,8 +19,16 @@ export function usesEmbeddedDatabase(settings: DatabaseSettings): boolean {
   return settings.databaseUrl === undefined;
 }
 
-/** One set of MikroORM options for the app, the CLI, the checks and the tests. */
-export function buildOrmOptions(settings: DatabaseSettings, logger?: Logger): Options {
+/**
+ * One set of MikroORM options for the app, the CLI, the checks and the tests. `purpose: 'migrate'` is
+ * for the short-lived connection that applies migrations: no query time limit (a migration may take
+ * long, and so may waiting for another instance's migration lock).
+ */
+export function buildOrmOptions(
+  settings: DatabaseSettings,
+  logger?: Logger,
+  purpose: 'serve' | 'migrate' = 'serve',
+): Options {
   const common: Options = {
     entities,
     extensions: [Migrator],
@@ -63,7 +71,14 @@ export function buildOrmOptions(settings: DatabaseSettings, logger?: Logger): Op
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: settings.databaseUrl,
-    pool: { min: 0, max: settings.dbPoolMax },
+    pool: {
+      min: 0,
+      max: purpose === 'serve' ? settings.dbPoolMax : 2,
+      afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) => {
+        dropOnQueryTimeout(connection);
+        done(null, connection);
+      },
+    },
     driverOptions: {
       // Fail a request within the dependency timeout when PostgreSQL is unreachable, instead of knex's
       // default of waiting 60 s for a connection.
@@ -79,7 +94,42 @@ export function buildOrmOptions(settings: DatabaseSettings, logger?: Logger): Op
           deprecate: () => undefined,
         },
       }),
-      connection: { connectionTimeoutMillis: settings.dependencyTimeoutMs, statement_timeout: 10_000 },
+      connection: {
+        connectionTimeoutMillis: settings.dependencyTimeoutMs,
+        // A query gets twice the dependency timeout. The client-side limit also covers a connection
+        // that stops answering (a black-holed network): the server-side one alone would never fire.
+        ...(purpose === 'serve' && {
+          statement_timeout: 2 * settings.dependencyTimeoutMs,
+          query_timeout: 2 * settings.dependencyTimeoutMs,
+        }),
+        keepAlive: true,
+      },
     },
+  };
+}
+
+/** The parts of a `pg` client that `dropOnQueryTimeout` touches. */
+interface PgConnection {
+  query: (...args: unknown[]) => unknown;
+  connection?: { stream?: { destroy(): void } };
+}
+
+/**
+ * After `query_timeout` fires, pg fails the query but keeps the connection, with the unanswered query
+ * still in flight: back in the pool, every later query on it would time out too. So a connection whose
+ * query timed out is destroyed; pg then reports it ended, knex marks it disposed and the pool replaces it.
+ */
+function dropOnQueryTimeout(client: PgConnection): void {
+  const query = client.query.bind(client);
+  client.query = (...args: unknown[]) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: Error | null, ...rest: unknown[]) => {
+        if (error?.message === 'Query read timeout') client.connection?.stream?.destroy();
+        return callback(error, ...rest);
+      };
+    }
+    return query(...args);
   };
 }

@@ -35,7 +35,7 @@ const SOCKET_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTU
  * Decided by where the error comes from, not by its wording: an error the PostgreSQL server answered
  * carries a SQLSTATE, and only the classes above mean unavailability; a database-layer error without a
  * SQLSTATE never reached the server (connect timeout, dropped socket, pool exhausted), so the
- * dependency is unavailable.
+ * dependency is unavailable. Errors of our own code stay INTERNAL_SERVER_ERROR.
  */
 export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) return false;
