@@ -18,16 +18,17 @@ export async function findMigrationDrift(adminUrl: string): Promise<string[]> {
   const listed = new Set(migrationsList.map((m) => m.name));
   for (const file of files) if (!listed.has(file)) problems.push(`${file}.ts is not listed in migrations/index.ts`);
 
-  const name = `auth_drift_${process.pid}_${Date.now()}`;
+  const name = `auth_test_drift_${Math.floor(Date.now() / 1000)}_${process.pid}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const orm = await MikroORM.init(
-    buildOrmOptions({ databaseUrl: url.toString(), dataDir: '', dbPoolMax: 2, dependencyTimeoutMs: 5000 }),
-  );
+  let orm: MikroORM | undefined;
   try {
+    await admin.query(`create database ${name}`);
+    orm = await MikroORM.init(
+      buildOrmOptions({ databaseUrl: url.toString(), dataDir: '', dbPoolMax: 2, dependencyTimeoutMs: 5000 }, undefined, 'migrate'),
+    );
     await orm.getMigrator().up();
     const pending = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
     if (pending.trim() !== '') {
@@ -37,7 +38,7 @@ export async function findMigrationDrift(adminUrl: string): Promise<string[]> {
       );
     }
   } finally {
-    await orm.close(true);
+    await orm?.close(true);
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }

@@ -80,7 +80,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     stopOnTerminationSignals: false,
     formatError: maskUnexpected,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Drain for most of the shutdown grace period, leaving time to close the pool, Redis and PostgreSQL
+      // before main.ts's hard deadline.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.shutdownGraceMs * 0.7) }),
       authenticateBeforeExecution(),
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()

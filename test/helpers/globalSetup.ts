@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { ADMIN_DATABASE_URL, canConnect, REDIS_URL } from './services';
 
 /**
@@ -20,6 +21,26 @@ export default async function globalSetup(): Promise<void> {
   }
   if (missing.length > 0) {
     throw new Error(`The test suite needs real services:\n  - ${missing.join('\n  - ')}`);
+  }
+  await dropStaleTestDatabases();
+}
+
+/**
+ * Each test file makes its own database and drops it; a run that was killed cannot. Databases named
+ * auth_test_<unix time>_... older than two hours are such leftovers (no run lasts that long).
+ */
+async function dropStaleTestDatabases(): Promise<void> {
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'auth\\_test\\_%'");
+    const cutoff = Date.now() / 1000 - 2 * 3600;
+    for (const { datname } of rows) {
+      const created = Number(/^auth_test_(?:drift_)?(\d{10})_/.exec(datname)?.[1]);
+      if (created < cutoff) await admin.query(`drop database if exists "${datname}" with (force)`);
+    }
+  } finally {
+    await admin.end();
   }
 }
 

@@ -30,7 +30,8 @@ export function gqlClient(url: string): Gql {
 
 /** A fresh, empty database on the real PostgreSQL, dropped again by `drop()`. */
 export async function createTestDatabase(): Promise<{ name: string; url: string; query: Client['query']; drop(): Promise<void> }> {
-  const name = `auth_test_${randomBytes(6).toString('hex')}`;
+  // The creation time in the name lets a later run drop databases that an interrupted run left behind.
+  const name = `auth_test_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
