@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125152446 } from './Migration20261125152446';
+import { Migration20261125160702 } from './Migration20261125160702';
 
 /**
  * Every migration, in order. Imported statically rather than found by globbing the folder, so the
@@ -8,4 +9,5 @@ import { Migration20261125152446 } from './Migration20261125152446';
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125152446', class: Migration20261125152446 },
+  { name: 'Migration20261125160702', class: Migration20261125160702 },
 ];

@@ -1,5 +1,5 @@
 import type { AuthState, Authenticator } from './auth/Authenticator';
-import type { AccessClaims } from './auth/tokens';
+import type { AccessClaims } from './auth/AccessTokens';
 import { unauthenticated } from './errors';
 import type { AuthService } from './services/AuthService';
 import type { UserService } from './services/UserService';

@@ -95,20 +95,18 @@ export const TopLevelCode = {
 } as const;
 
 /**
- * No usable credentials. With `invalidToken` the request carried a token that is malformed, badly
- * signed, expired, for someone else or revoked: the response becomes HTTP 401 with
- * `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 section 3.1) so clients drop the token.
+ * No usable credentials: HTTP 401 (RFC 6750 section 3.1). With `invalidToken` the request carried a
+ * token that is malformed, badly signed, expired, for someone else or revoked, and the challenge says
+ * `error="invalid_token"` so clients drop the token; without a token the challenge is a bare `Bearer`.
  */
 export function unauthenticated(invalidToken: boolean): GraphQLError {
   return new GraphQLError(invalidToken ? 'The access token is invalid or has expired.' : 'Authentication required.', {
     extensions: {
       code: TopLevelCode.UNAUTHENTICATED,
-      ...(invalidToken && {
-        http: {
-          status: 401,
-          headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]),
-        },
-      }),
+      http: {
+        status: 401,
+        headers: new Map([['www-authenticate', invalidToken ? 'Bearer error="invalid_token"' : 'Bearer']]),
+      },
     },
   });
 }

@@ -10,7 +10,7 @@ import { Authenticator } from './auth/Authenticator';
 import type { HashPool } from './auth/HashPool';
 import { PasswordHasher } from './auth/PasswordHasher';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
-import { TokenIssuer } from './auth/tokens';
+import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
 import { createContextFactory, type RequestContext } from './context';
 import { TopLevelCode } from './errors';
@@ -45,7 +45,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const { config, logger, orm, allowlist, hashPool } = deps;
   const now = deps.now ?? Date.now;
 
-  const tokens = new TokenIssuer(
+  const tokens = new AccessTokens(
     {
       secret: config.jwt.secret,
       issuer: config.jwt.issuer,

@@ -1,5 +1,5 @@
 import type { TokenAllowlist } from './TokenAllowlist';
-import type { AccessClaims, TokenIssuer } from './tokens';
+import type { AccessClaims, AccessTokens } from './AccessTokens';
 
 /**
  * What a request's `Authorization` header amounts to:
@@ -17,7 +17,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 export class Authenticator {
   constructor(
-    private readonly tokens: TokenIssuer,
+    private readonly tokens: AccessTokens,
     private readonly allowlist: TokenAllowlist,
   ) {}
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 @Entity({ tableName: 'users' })
+// The service normalises emails before writing; the database refuses any row that was not, so the
+// unique constraint can never be bypassed by a differently-cased or padded address.
+@Check({ name: 'users_email_normalized', expression: 'email = lower(btrim(email))' })
 export class User {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
 

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { AccessClaims } from '../auth/tokens';
+import type { AccessClaims } from '../auth/AccessTokens';
 import type { RequestContext } from '../context';
-import { LoginArgs, LoginResult, RegisterInput, RegisterResult } from './types/auth.types';
+import { LoginArgs, LoginResult, RegisterInput, RegisterResult } from '../types/auth.types';
 import { HashesPassword } from './limits';
 import { ActsAsViewer, CurrentViewer } from './viewer';
 

@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { AccessClaims } from '../auth/tokens';
+import type { AccessClaims } from '../auth/AccessTokens';
 import { optionalViewer, type RequestContext } from '../context';
-import { UpdateMeInput, UpdateMeResult } from './types/user.types';
-import { UserType } from './types/UserType';
+import { UpdateMeInput, UpdateMeResult } from '../types/user.types';
+import { UserType } from '../types/UserType';
 import { ActsAsViewer, CurrentViewer } from './viewer';
 
 @Resolver()

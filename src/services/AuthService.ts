@@ -2,18 +2,18 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { PasswordHasher } from '../auth/PasswordHasher';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
-import type { AccessClaims, TokenIssuer } from '../auth/tokens';
+import type { AccessClaims, AccessTokens } from '../auth/AccessTokens';
 import { User } from '../entities';
 import { EmailTakenError, InvalidCredentialsError, InvalidInputError } from '../errors';
 import type { Logger } from '../logger';
-import { AuthSuccess, type RegisterInput } from '../resolvers/types/auth.types';
+import { AuthSuccess, type RegisterInput } from '../types/auth.types';
 import { checkEmail, checkGivenPassword, checkName, checkNewPassword, collect } from './validation';
 
 export class AuthService {
   constructor(
     private readonly orm: MikroORM,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenIssuer,
+    private readonly tokens: AccessTokens,
     private readonly allowlist: TokenAllowlist,
     private readonly logger: Logger,
   ) {}

@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { AccessClaims } from '../auth/tokens';
+import type { AccessClaims } from '../auth/AccessTokens';
 import { User } from '../entities';
 import { InvalidInputError, unauthenticated } from '../errors';
-import type { UpdateMeInput } from '../resolvers/types/user.types';
-import { UpdateMeSuccess } from '../resolvers/types/user.types';
+import type { UpdateMeInput } from '../types/user.types';
+import { UpdateMeSuccess } from '../types/user.types';
 import { checkName, collect, type Checked } from './validation';
 
 export class UserService {

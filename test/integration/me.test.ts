@@ -25,7 +25,9 @@ describe('me', () => {
 describe('updateMe', () => {
   it('needs authentication', async () => {
     const res = await t.gql(UPDATE_ME, { input: { firstName: 'X' } });
-    expect(res.body.data).toBeNull();
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.body.data ?? null).toBeNull();
     expect(res.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
   });
 

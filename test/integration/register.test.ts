@@ -57,6 +57,15 @@ describe('register', () => {
     expect(await countUsers('case.test@example.com')).toBe(1);
   });
 
+  it('has the database itself refuse an email that was not normalised', async () => {
+    await expect(
+      t.db.query(
+        `insert into users (id, email, password_hash, first_name, last_name, created_at, updated_at)
+         values (gen_random_uuid(), 'Mixed.Case@Example.com', 'x', 'a', 'b', now(), now())`,
+      ),
+    ).rejects.toThrow(/users_email_normalized/);
+  });
+
   it('lets the database decide 50 concurrent registrations of one address: one success, 49 taken, one row', async () => {
     const email = `race.${Date.now()}@example.com`;
     const results = await Promise.all(

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { DateTime, EmailAddress } from '../../scalars';
+import { DateTime, EmailAddress } from '../scalars';
 
 @ObjectType('User', { description: 'An account holder. Never exposes the password or its hash.' })
 export class UserType {

@@ -1,5 +1,5 @@
 import { createUnionType, Field, InputType, ObjectType } from 'type-graphql';
-import { InvalidInputError } from '../../errors';
+import { InvalidInputError } from '../errors';
 import { UserType } from './UserType';
 
 @InputType('UpdateMeInput', { description: 'Profile changes. Omitted or null fields are left as they are.' })

@@ -29,7 +29,7 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
-export class TokenIssuer {
+export class AccessTokens {
   constructor(
     private readonly settings: TokenSettings,
     private readonly now: () => number = Date.now,

@@ -1,6 +1,6 @@
 import { ArgsType, createUnionType, Field, InputType, ObjectType } from 'type-graphql';
-import { EmailTakenError, InvalidCredentialsError, InvalidInputError } from '../../errors';
-import { DateTime, EmailAddress } from '../../scalars';
+import { EmailTakenError, InvalidCredentialsError, InvalidInputError } from '../errors';
+import { DateTime, EmailAddress } from '../scalars';
 import { UserType } from './UserType';
 
 @ObjectType('AuthSuccess', { description: 'A successful register or login: an access token and its user.' })
