@@ -24,6 +24,9 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
   if (config.jwt.secretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this process; every token dies on restart');
   }
+  if (config.sessions.refreshSecretGenerated) {
+    logger.warn('REFRESH_TOKEN_SECRET is not set: using a random secret for this process (set one in production, shared by all instances)');
+  }
 
   if (usesEmbeddedDatabase(config)) {
     logger.warn('DATABASE_URL is not set: using embedded PostgreSQL (PGlite), for development only', {

@@ -34,6 +34,19 @@ export interface Config {
     readonly audience: string;
     readonly accessTokenTtlSeconds: number;
   };
+  readonly sessions: {
+    /** Key that derives each refresh token's successor (see SessionService). */
+    readonly refreshSecret: Uint8Array;
+    readonly refreshSecretGenerated: boolean;
+    /** A session not refreshed for this long ends. */
+    readonly idleTtlSeconds: number;
+    /** A session ends this long after sign-in, however active. */
+    readonly absoluteTtlSeconds: number;
+    /** How long a just-rotated refresh token still yields the same successor (concurrent tabs). */
+    readonly refreshGraceSeconds: number;
+  };
+  /** Proxies in front of the service whose X-Forwarded-For entries are trusted (0: none). */
+  readonly trustProxyHops: number;
   readonly bcryptCost: number;
   readonly hashPool: {
     readonly threads: number;
@@ -142,6 +155,21 @@ export function loadConfig(env: Env = process.env): Config {
   if (isProduction && get('DATABASE_URL') === undefined) problems.push('DATABASE_URL is required when NODE_ENV=production');
   if (isProduction && get('REDIS_URL') === undefined) problems.push('REDIS_URL is required when NODE_ENV=production');
 
+  const secretOf = (name: string): { value: Uint8Array; generated: boolean } => {
+    const raw = get(name);
+    if (raw === undefined) {
+      if (isProduction) problems.push(`${name} is required when NODE_ENV=production (at least 32 bytes)`);
+      return { value: randomBytes(32), generated: true };
+    }
+    const value = new TextEncoder().encode(raw);
+    if (value.byteLength < 32) problems.push(`${name} must be at least 32 bytes (got ${value.byteLength})`);
+    return { value, generated: false };
+  };
+  const refreshSecret = secretOf('REFRESH_TOKEN_SECRET');
+  const idleTtlSeconds = duration('SESSION_IDLE_TTL', 7 * 86400, 60, 365 * 86400);
+  const absoluteTtlSeconds = duration('SESSION_ABSOLUTE_TTL', 30 * 86400, 60, 365 * 86400);
+  if (absoluteTtlSeconds < idleTtlSeconds) problems.push('SESSION_ABSOLUTE_TTL must not be shorter than SESSION_IDLE_TTL');
+
   const redisKeyPrefix = get('REDIS_KEY_PREFIX') ?? 'auth:';
   // Braces in the prefix would become the Redis Cluster hash tag and scatter a user's keys over slots.
   if (/[{}]/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX must not contain { or }');
@@ -167,6 +195,14 @@ export function loadConfig(env: Env = process.env): Config {
       audience: get('JWT_AUDIENCE') ?? 'graphql-auth-service',
       accessTokenTtlSeconds: duration('ACCESS_TOKEN_TTL', 15 * 60, 30, 24 * 3600),
     },
+    sessions: {
+      refreshSecret: refreshSecret.value,
+      refreshSecretGenerated: refreshSecret.generated,
+      idleTtlSeconds,
+      absoluteTtlSeconds,
+      refreshGraceSeconds: duration('REFRESH_GRACE_PERIOD', 10, 0, 300),
+    },
+    trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
     // bcrypt cost 4 is the algorithm's minimum; tests use it. 12 is ~280 ms per hash on a 2-core box.
     bcryptCost: int('BCRYPT_COST', 12, 4, 16),
     hashPool: {

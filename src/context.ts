@@ -2,18 +2,28 @@ import type { AuthState, Authenticator } from './auth/Authenticator';
 import type { AccessClaims } from './auth/AccessTokens';
 import { unauthenticated } from './errors';
 import type { AuthService } from './services/AuthService';
+import type { ClientInfo, SessionService } from './services/SessionService';
 import type { UserService } from './services/UserService';
 import type { Logger } from './logger';
 
 export interface Services {
   auth: AuthService;
+  sessions: SessionService;
   users: UserService;
+}
+
+/** What the context needs from an HTTP request. */
+export interface RequestInfo {
+  authorization: string | undefined;
+  client: ClientInfo;
 }
 
 /** Built once per request, in one place (`createContextFactory`), and handed to every resolver. */
 export interface RequestContext {
   services: Services;
   logger: Logger;
+  /** Where the request came from (user agent, client IP through trusted proxies). */
+  client: ClientInfo;
   /**
    * The request's authentication, resolved on first use and then remembered. Lazy so that `register`
    * and `login` neither pay for nor fail on whatever `Authorization` header the client sends.
@@ -22,11 +32,12 @@ export interface RequestContext {
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger) {
-  return (authorization: string | undefined): RequestContext => {
+  return ({ authorization, client }: RequestInfo): RequestContext => {
     let state: Promise<AuthState> | undefined;
     return {
       services,
       logger,
+      client,
       auth: () => (state ??= authenticator.authenticate(authorization)),
     };
   };

@@ -12,6 +12,9 @@ export enum ErrorCode {
   INVALID_INPUT = 'INVALID_INPUT',
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
+  REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
+  SESSION_NOT_FOUND = 'SESSION_NOT_FOUND',
 }
 
 registerEnumType(ErrorCode, {
@@ -21,6 +24,11 @@ registerEnumType(ErrorCode, {
     INVALID_INPUT: { description: 'One or more input fields are invalid; see `InvalidInputError.fields`.' },
     EMAIL_TAKEN: { description: 'An account with this email address already exists.' },
     INVALID_CREDENTIALS: { description: 'The email and password do not match an account.' },
+    INVALID_REFRESH_TOKEN: { description: 'The refresh token is unknown, expired, or its session has ended.' },
+    REFRESH_TOKEN_REUSED: {
+      description: 'An already-used refresh token was presented again; the session has been ended as a precaution.',
+    },
+    SESSION_NOT_FOUND: { description: 'No session with this id belongs to the signed-in user.' },
   },
 });
 
@@ -84,6 +92,44 @@ export class InvalidCredentialsError extends ErrorResult {
     super();
     this.code = ErrorCode.INVALID_CREDENTIALS;
     this.message = 'Invalid email or password.';
+  }
+}
+
+@ObjectType('InvalidRefreshTokenError', {
+  implements: ErrorResult,
+  description: 'Refresh refused: the token is unknown, expired, or its session has ended. Sign in again.',
+})
+export class InvalidRefreshTokenError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.INVALID_REFRESH_TOKEN;
+    this.message = 'The refresh token is invalid or has expired. Please sign in again.';
+  }
+}
+
+@ObjectType('RefreshTokenReusedError', {
+  implements: ErrorResult,
+  description:
+    'A refresh token that was already exchanged was presented again, outside the grace window. It may have ' +
+    'been stolen, so the whole session was ended (RFC 9700 section 4.14.2). Sign in again.',
+})
+export class RefreshTokenReusedError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.REFRESH_TOKEN_REUSED;
+    this.message = 'This refresh token was already used. The session has been ended; please sign in again.';
+  }
+}
+
+@ObjectType('SessionNotFoundError', {
+  implements: ErrorResult,
+  description: 'No session with this id belongs to the signed-in user (it may already have ended).',
+})
+export class SessionNotFoundError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.SESSION_NOT_FOUND;
+    this.message = 'Session not found.';
   }
 }
 

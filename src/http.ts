@@ -149,3 +149,20 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
+
+/**
+ * The client's IP address. With `trustedHops` proxies in front of the service, each appends the
+ * address it received from to X-Forwarded-For, so the client is the entry `trustedHops` from the right;
+ * anything further left was written by the client and is not believed. With no trusted proxy the
+ * header is ignored entirely, so rotating it changes nothing.
+ */
+export function clientAddress(req: IncomingMessage, trustedHops: number): string | undefined {
+  const peer = req.socket.remoteAddress;
+  if (trustedHops === 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const chain = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return chain.length >= trustedHops ? chain[chain.length - trustedHops] : peer;
+}

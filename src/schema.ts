@@ -3,15 +3,32 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuthResolver } from './resolvers/AuthResolver';
 import { MeResolver } from './resolvers/MeResolver';
+import { SessionResolver } from './resolvers/SessionResolver';
 import { ErrorInterceptor } from './resolvers/ErrorInterceptor';
 import { authChecker } from './resolvers/viewer';
-import { ErrorResult, InvalidInputError, EmailTakenError, InvalidCredentialsError } from './errors';
+import {
+  EmailTakenError,
+  ErrorResult,
+  InvalidCredentialsError,
+  InvalidInputError,
+  InvalidRefreshTokenError,
+  RefreshTokenReusedError,
+  SessionNotFoundError,
+} from './errors';
 
 /** Builds the schema from the resolvers. Pure: also used by `npm run schema` to emit schema.graphql. */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [AuthResolver, MeResolver],
-    orphanedTypes: [ErrorResult, InvalidInputError, EmailTakenError, InvalidCredentialsError],
+    resolvers: [AuthResolver, MeResolver, SessionResolver],
+    orphanedTypes: [
+      ErrorResult,
+      InvalidInputError,
+      EmailTakenError,
+      InvalidCredentialsError,
+      InvalidRefreshTokenError,
+      RefreshTokenReusedError,
+      SessionNotFoundError,
+    ],
     authChecker,
     globalMiddlewares: [ErrorInterceptor],
     // Input rules live in the services and come back as InvalidInputError, not as thrown errors.

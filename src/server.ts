@@ -14,12 +14,13 @@ import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
 import { createContextFactory, type RequestContext } from './context';
 import { TopLevelCode } from './errors';
-import { createRequestHandler, GRAPHQL_PATH } from './http';
+import { clientAddress, createRequestHandler, GRAPHQL_PATH } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
 import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import { AuthService } from './services/AuthService';
+import { SessionService } from './services/SessionService';
 import { UserService } from './services/UserService';
 
 export interface ServerDeps {
@@ -55,8 +56,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     now,
   );
   const hasher = new PasswordHasher(hashPool, config.bcryptCost);
+  const sessions = new SessionService(orm, tokens, allowlist, config.sessions, now);
   const services = {
-    auth: new AuthService(orm, hasher, tokens, allowlist, logger),
+    auth: new AuthService(orm, hasher, sessions, logger),
+    sessions,
     users: new UserService(orm),
   };
   const contextFor = createContextFactory(new Authenticator(tokens, allowlist), services, logger);
@@ -93,7 +96,16 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
 
   httpServer.on(
     'request',
-    createRequestHandler(apollo, (req) => contextFor(req.headers.authorization), config, logger),
+    createRequestHandler(
+      apollo,
+      (req) =>
+        contextFor({
+          authorization: req.headers.authorization,
+          client: { userAgent: req.headers['user-agent'], ipAddress: clientAddress(req, config.trustProxyHops) },
+        }),
+      config,
+      logger,
+    ),
   );
 
   return {

@@ -25,6 +25,8 @@ export interface IssuedToken {
 
 export interface AccessClaims {
   userId: string;
+  /** The session (device) the token was issued in: `sid`. */
+  sessionId: string;
   jti: string;
   expiresAt: Date;
 }
@@ -35,11 +37,11 @@ export class AccessTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async issue(userId: string): Promise<IssuedToken> {
+  async issue(userId: string, sessionId: string): Promise<IssuedToken> {
     const jti = randomUUID();
     const issuedAt = Math.floor(this.now() / 1000);
     const exp = issuedAt + this.settings.ttlSeconds;
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ sid: sessionId })
       .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE })
       .setSubject(userId)
       .setJti(jti)
@@ -59,11 +61,12 @@ export class AccessTokens {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         typ: TOKEN_TYPE,
-        requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+        requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'],
         currentDate: new Date(this.now()),
       });
-      if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null;
-      return { userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp! * 1000) };
+      const { sub, sid, jti, exp } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return null;
+      return { userId: sub, sessionId: sid, jti, expiresAt: new Date(exp! * 1000) };
     } catch {
       return null;
     }

@@ -7,15 +7,22 @@ import type { TokenAllowlist } from './TokenAllowlist';
 export type RedisClient = ReturnType<typeof createClient>;
 
 /**
- * Reads a user's index and deletes every token in it, and the index, as one atomic step: a login that
- * lands while "revoke all" runs is either revoked with the rest or recorded after it, never missed.
- * Every key touched shares the user's hash tag (one cluster slot).
+ * Reads a user's index and deletes the matching tokens (those of one session, or all when ARGV[2] is
+ * empty) as one atomic step: a token recorded while this runs is either revoked with the rest or
+ * recorded after it, never missed. Index members are "<sessionId>/<jti>". Every key touched shares the
+ * user's hash tag (one cluster slot).
  */
-const REVOKE_ALL_SCRIPT = `
-local jtis = redis.call('ZRANGE', KEYS[1], 0, -1)
+const REVOKE_SCRIPT = `
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
 local revoked = 0
-for _, jti in ipairs(jtis) do revoked = revoked + redis.call('DEL', ARGV[1] .. jti) end
-redis.call('DEL', KEYS[1])
+for _, member in ipairs(members) do
+  local sid, jti = string.match(member, '^([^/]*)/(.*)$')
+  if jti and (ARGV[2] == '' or sid == ARGV[2]) then
+    revoked = revoked + redis.call('DEL', ARGV[1] .. jti)
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1]) end
 return revoked
 `;
 
@@ -24,9 +31,9 @@ return revoked
  *
  * Keys (the `{userId}` hash tag keeps a user's keys in one Redis Cluster slot, so the multi-key
  * transactions below stay valid on a cluster):
- *   <prefix>at:{<userId>}:<jti>   "1", expires at the token's `exp`
- *   <prefix>user:{<userId>}:at    sorted set of the user's jtis scored by expiry: the per-user index
- *                                 that makes "revoke all of a user's tokens" one call
+ *   <prefix>at:{<userId>}:<jti>   the token's session id, expires at the token's `exp`
+ *   <prefix>user:{<userId>}:at    sorted set of "<sessionId>/<jti>" scored by expiry: the per-user
+ *                                 index that makes "revoke a session" and "revoke all" one call
  * Needs Redis 7 or newer (PEXPIREAT with NX/GT).
  */
 export class RedisTokenAllowlist implements TokenAllowlist {
@@ -46,14 +53,14 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     this.clientCreatedAt = Date.now();
   }
 
-  async add(userId: string, jti: string, expiresAt: Date): Promise<void> {
+  async add(userId: string, sessionId: string, jti: string, expiresAt: Date): Promise<void> {
     const index = this.indexKey(userId);
     const expiry = expiresAt.getTime();
     await this.call(() =>
       this.client
         .multi()
-        .set(this.tokenKey(userId, jti), '1', { expiration: { type: 'PXAT', value: expiry } })
-        .zAdd(index, { score: expiry, value: jti })
+        .set(this.tokenKey(userId, jti), sessionId, { expiration: { type: 'PXAT', value: expiry } })
+        .zAdd(index, { score: expiry, value: `${sessionId}/${jti}` })
         // Prune entries of tokens that expired on their own, so the index stays small.
         .zRemRangeByScore(index, '-inf', this.now())
         // The index lives as long as its longest-lived token: NX sets a first expiry, GT extends it.
@@ -67,15 +74,20 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return (await this.call(() => this.client.exists(this.tokenKey(userId, jti)))) === 1;
   }
 
-  async revoke(userId: string, jti: string): Promise<void> {
-    await this.call(() =>
-      this.client.multi().del(this.tokenKey(userId, jti)).zRem(this.indexKey(userId), jti).exec(),
-    );
+  revokeSession(userId: string, sessionId: string): Promise<number> {
+    return this.revokeMatching(userId, sessionId);
   }
 
-  async revokeAllForUser(userId: string): Promise<number> {
+  revokeAllForUser(userId: string): Promise<number> {
+    return this.revokeMatching(userId, '');
+  }
+
+  private async revokeMatching(userId: string, sessionId: string): Promise<number> {
     const revoked = await this.call(() =>
-      this.client.eval(REVOKE_ALL_SCRIPT, { keys: [this.indexKey(userId)], arguments: [this.tokenKey(userId, '')] }),
+      this.client.eval(REVOKE_SCRIPT, {
+        keys: [this.indexKey(userId)],
+        arguments: [this.tokenKey(userId, ''), sessionId],
+      }),
     );
     return Number(revoked);
   }

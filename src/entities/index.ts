@@ -1,5 +1,7 @@
+import { RefreshToken } from './RefreshToken';
+import { Session } from './Session';
 import { User } from './User';
 
 /** Every entity, listed explicitly: no folder scanning, so every runner and bundler sees the same set. */
-export const entities = [User];
-export { User };
+export const entities = [User, Session, RefreshToken];
+export { RefreshToken, Session, User };

@@ -1,30 +1,51 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import type { RequestContext } from '../context';
-import { LoginArgs, LoginResult, RegisterInput, RegisterResult } from '../types/auth.types';
+import { LoginArgs, LoginResult, RefreshResult, RegisterInput, RegisterResult } from '../types/auth.types';
+import { ChangePasswordResult } from '../types/session.types';
 import { HashesPassword } from './limits';
 import { ActsAsViewer, CurrentViewer } from './viewer';
 
 @Resolver()
 export class AuthResolver {
   @HashesPassword()
-  @Mutation(() => RegisterResult, { description: 'Creates an account and signs it in. Ignores any `Authorization` header.' })
+  @Mutation(() => RegisterResult, {
+    description: 'Creates an account and signs it in (a new session). Ignores any `Authorization` header.',
+  })
   register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.auth.register(input);
+    return ctx.services.auth.register(input, ctx.client);
   }
 
   @HashesPassword()
   @Mutation(() => LoginResult, {
-    description: 'Signs in with email and password. Unknown email and wrong password give the same error.',
+    description:
+      'Signs in with email and password, opening a new session. Unknown email and wrong password give the same error.',
   })
   login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.auth.login(email, password);
+    return ctx.services.auth.login(email, password, ctx.client);
+  }
+
+  @Mutation(() => RefreshResult, {
+    description:
+      'Exchanges a refresh token for a new access token and a new refresh token; the old refresh token is ' +
+      'retired. Ignores any `Authorization` header.',
+  })
+  refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: RequestContext) {
+    return ctx.services.sessions.refresh(refreshToken);
   }
 
   @Authorized()
   @ActsAsViewer('required')
-  @Mutation(() => Boolean, { description: 'Revokes the access token that made this request. Always true.' })
-  logout(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
-    return ctx.services.auth.logout(viewer);
+  @HashesPassword()
+  @Mutation(() => ChangePasswordResult, {
+    description: 'Changes the password (the current one is required) and ends every other session.',
+  })
+  changePassword(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @CurrentViewer() viewer: AccessClaims,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.auth.changePassword(viewer, currentPassword, newPassword);
   }
 }

@@ -1,24 +1,24 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AccessClaims } from '../auth/AccessTokens';
 import type { PasswordHasher } from '../auth/PasswordHasher';
-import type { TokenAllowlist } from '../auth/TokenAllowlist';
-import type { AccessClaims, AccessTokens } from '../auth/AccessTokens';
 import { User } from '../entities';
-import { EmailTakenError, InvalidCredentialsError, InvalidInputError } from '../errors';
+import { EmailTakenError, InvalidCredentialsError, InvalidInputError, unauthenticated } from '../errors';
 import type { Logger } from '../logger';
-import { AuthSuccess, type RegisterInput } from '../types/auth.types';
+import type { AuthSuccess, RegisterInput } from '../types/auth.types';
+import { ChangePasswordSuccess } from '../types/session.types';
+import type { ClientInfo, SessionService } from './SessionService';
 import { checkEmail, checkGivenPassword, checkName, checkNewPassword, collect } from './validation';
 
 export class AuthService {
   constructor(
     private readonly orm: MikroORM,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: AccessTokens,
-    private readonly allowlist: TokenAllowlist,
+    private readonly sessions: SessionService,
     private readonly logger: Logger,
   ) {}
 
-  async register(input: RegisterInput): Promise<AuthSuccess | EmailTakenError | InvalidInputError> {
+  async register(input: RegisterInput, client: ClientInfo): Promise<AuthSuccess | EmailTakenError | InvalidInputError> {
     const { values, errors } = collect({
       email: checkEmail('email', input.email),
       password: checkNewPassword('password', input.password),
@@ -28,11 +28,10 @@ export class AuthService {
     if (errors.length > 0) return new InvalidInputError(errors);
 
     const passwordHash = await this.hasher.hash(values.password);
-    let issuedFor: { userId: string; jti: string } | undefined;
     try {
-      // The row and its first token land together: the token is recorded before the transaction
-      // commits, so a Redis failure rolls the account back instead of leaving an account the client
-      // was told was not created.
+      // The account, its first session and its first token land together: the token is recorded before
+      // the transaction commits, so a Redis failure rolls the account back instead of leaving an
+      // account the client was told was not created.
       return await this.orm.em.fork().transactional(async (em) => {
         const user = em.create(User, {
           email: values.email,
@@ -42,20 +41,19 @@ export class AuthService {
         });
         // The unique constraint on users.email decides between concurrent registrations.
         await em.flush();
-        const issued = await this.tokens.issue(user.id);
-        await this.allowlist.add(user.id, issued.jti, issued.expiresAt);
-        issuedFor = { userId: user.id, jti: issued.jti };
-        return new AuthSuccess(issued.token, issued.expiresAt, user);
+        return this.sessions.open(em, user, client);
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) return new EmailTakenError();
-      // The commit itself failed after the token was recorded: take the token back (best effort).
-      if (issuedFor) await this.allowlist.revoke(issuedFor.userId, issuedFor.jti).catch(() => undefined);
       throw error;
     }
   }
 
-  async login(email: string, password: string): Promise<AuthSuccess | InvalidCredentialsError | InvalidInputError> {
+  async login(
+    email: string,
+    password: string,
+    client: ClientInfo,
+  ): Promise<AuthSuccess | InvalidCredentialsError | InvalidInputError> {
     const { values, errors } = collect({
       email: checkEmail('email', email),
       password: checkGivenPassword('password', password),
@@ -73,10 +71,37 @@ export class AuthService {
     if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(em, user, values.password);
 
     // No token leaves unless the allowlist has it: if Redis is down, this throws SERVICE_UNAVAILABLE.
-    const issued = await this.tokens.issue(user.id);
-    await this.allowlist.add(user.id, issued.jti, issued.expiresAt);
-    this.logger.debug('login', { userId: user.id });
-    return new AuthSuccess(issued.token, issued.expiresAt, user);
+    return em.transactional((tx) => this.sessions.open(tx, user, client));
+  }
+
+  /**
+   * Changes the viewer's password after checking the current one, and ends every other session: whoever
+   * else knew the old password is signed out everywhere; this device stays signed in.
+   */
+  async changePassword(
+    viewer: AccessClaims,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<ChangePasswordSuccess | InvalidCredentialsError | InvalidInputError> {
+    const { values, errors } = collect({
+      currentPassword: checkGivenPassword('currentPassword', currentPassword),
+      newPassword: checkNewPassword('newPassword', newPassword),
+    });
+    if (errors.length > 0) return new InvalidInputError(errors);
+
+    const em = this.orm.em.fork();
+    const user = await em.findOne(User, { id: viewer.userId });
+    if (!user) throw unauthenticated(true);
+    if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError();
+    const passwordHash = await this.hasher.hash(values.newPassword);
+
+    return em.transactional(async (tx) => {
+      const locked = await tx.findOneOrFail(User, { id: user.id });
+      locked.passwordHash = passwordHash;
+      await tx.flush();
+      const ended = await this.sessions.end(user.id, (session) => session.id !== viewer.sessionId, false, tx);
+      return new ChangePasswordSuccess(locked, ended.length);
+    });
   }
 
   /** Best effort: a failed upgrade must not fail a login that succeeded; it is retried next login. */
@@ -87,16 +112,5 @@ export class AuthService {
     } catch (error) {
       this.logger.warn('password re-hash failed', { userId: user.id, error });
     }
-  }
-
-  /** Revokes the token that made the request; it stops working at once, on every instance. */
-  async logout(viewer: AccessClaims): Promise<boolean> {
-    await this.allowlist.revoke(viewer.userId, viewer.jti);
-    return true;
-  }
-
-  /** Ends every live access token of a user (used by password reset, account deletion, ...). */
-  revokeAllTokens(userId: string): Promise<number> {
-    return this.allowlist.revokeAllForUser(userId);
   }
 }

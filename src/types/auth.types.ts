@@ -1,9 +1,17 @@
 import { ArgsType, createUnionType, Field, InputType, ObjectType } from 'type-graphql';
-import { EmailTakenError, InvalidCredentialsError, InvalidInputError } from '../errors';
+import {
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidInputError,
+  InvalidRefreshTokenError,
+  RefreshTokenReusedError,
+} from '../errors';
 import { DateTime, EmailAddress } from '../scalars';
 import { UserType } from './UserType';
 
-@ObjectType('AuthSuccess', { description: 'A successful register or login: an access token and its user.' })
+@ObjectType('AuthSuccess', {
+  description: 'A successful register, login or refresh: a new access token, a refresh token and the user.',
+})
 export class AuthSuccess {
   @Field(() => String, { description: 'Send as `Authorization: Bearer <accessToken>`. A JWT; treat it as opaque.' })
   accessToken: string;
@@ -14,13 +22,27 @@ export class AuthSuccess {
   @Field(() => DateTime, { description: 'When the access token stops working.' })
   expiresAt: Date;
 
+  @Field(() => String, {
+    description:
+      'Exchange with `refreshToken` for a new pair before `refreshTokenExpiresAt`. Single use: each refresh ' +
+      'returns a new one. Opaque; keep it secret and never send it as an access token.',
+  })
+  refreshToken: string;
+
+  @Field(() => DateTime, {
+    description: 'When the refresh token stops working: the session idle or absolute limit, whichever is first.',
+  })
+  refreshTokenExpiresAt: Date;
+
   @Field(() => UserType, { description: 'The signed-in user.' })
   user: UserType;
 
-  constructor(accessToken: string, expiresAt: Date, user: UserType) {
-    this.accessToken = accessToken;
-    this.expiresAt = expiresAt;
-    this.user = user;
+  constructor(fields: Omit<AuthSuccess, 'tokenType'>) {
+    this.accessToken = fields.accessToken;
+    this.expiresAt = fields.expiresAt;
+    this.refreshToken = fields.refreshToken;
+    this.refreshTokenExpiresAt = fields.refreshTokenExpiresAt;
+    this.user = fields.user;
   }
 }
 
@@ -51,11 +73,17 @@ export const LoginResult = createUnionType({
   types: () => [AuthSuccess, InvalidCredentialsError, InvalidInputError] as const,
 });
 
+export const RefreshResult = createUnionType({
+  name: 'RefreshResult',
+  description: 'The outcome of `refreshToken`.',
+  types: () => [AuthSuccess, InvalidRefreshTokenError, RefreshTokenReusedError] as const,
+});
+
 @ArgsType()
 export class LoginArgs {
-  @Field(() => EmailAddress, { description: 'The account\'s email address (case-insensitive).' })
+  @Field(() => EmailAddress, { description: "The account's email address (case-insensitive)." })
   email: string;
 
-  @Field(() => String, { description: 'The account\'s password.' })
+  @Field(() => String, { description: "The account's password." })
   password: string;
 }

@@ -96,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
     JWT_SECRET: TEST_JWT_SECRET,
+    REFRESH_TOKEN_SECRET: 'test-refresh-secret-0123456789abcdef0123456789',
     BCRYPT_COST: '4',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -126,7 +127,10 @@ export const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterInput!) {
     register(input: $input) {
       __typename
-      ... on AuthSuccess { accessToken tokenType expiresAt user { id email firstName lastName createdAt updatedAt } }
+      ... on AuthSuccess {
+        accessToken tokenType expiresAt refreshToken refreshTokenExpiresAt
+        user { id email firstName lastName createdAt updatedAt }
+      }
       ... on ErrorResult { code message }
       ... on InvalidInputError { fields { field message } }
     }
@@ -137,7 +141,7 @@ export const LOGIN = /* GraphQL */ `
   mutation Login($email: EmailAddress!, $password: String!) {
     login(email: $email, password: $password) {
       __typename
-      ... on AuthSuccess { accessToken tokenType expiresAt user { id email firstName lastName } }
+      ... on AuthSuccess { accessToken tokenType expiresAt refreshToken refreshTokenExpiresAt user { id email firstName lastName } }
       ... on ErrorResult { code message }
       ... on InvalidInputError { fields { field message } }
     }
@@ -171,11 +175,26 @@ export function newUser(overrides: Partial<Record<'email' | 'password' | 'firstN
   };
 }
 
-/** Registers a user and returns its token and id. */
+export const REFRESH = /* GraphQL */ `
+  mutation Refresh($refreshToken: String!) {
+    refreshToken(refreshToken: $refreshToken) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt refreshToken refreshTokenExpiresAt user { id } }
+      ... on ErrorResult { code message }
+    }
+  }
+`;
+
+/** Registers a user and returns its tokens and id. */
 export async function registered(gql: Gql, overrides: Parameters<typeof newUser>[0] = {}) {
   const input = newUser(overrides);
   const res = await gql(REGISTER, { input });
   const result = res.body.data?.register;
   if (result?.__typename !== 'AuthSuccess') throw new Error(`register failed: ${res.text}`);
-  return { input, token: result.accessToken as string, user: result.user as { id: string; email: string } };
+  return {
+    input,
+    token: result.accessToken as string,
+    refreshToken: result.refreshToken as string,
+    user: result.user as { id: string; email: string },
+  };
 }

@@ -20,19 +20,31 @@ function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlis
       const user = randomUUID();
       const jti = randomUUID();
       expect(await store.isLive(user, jti)).toBe(false);
-      await store.add(user, jti, inMinutes(15));
+      await store.add(user, randomUUID(), jti, inMinutes(15));
       expect(await store.isLive(user, jti)).toBe(true);
       expect(await store.isLive(randomUUID(), jti)).toBe(false);
-      await store.revoke(user, jti);
-      expect(await store.isLive(user, jti)).toBe(false);
+    });
+
+    it('revokes the tokens of one session, and no other', async () => {
+      const user = randomUUID();
+      const [laptop, phone] = [randomUUID(), randomUUID()];
+      const laptopTokens = [randomUUID(), randomUUID()];
+      for (const jti of laptopTokens) await store.add(user, laptop, jti, inMinutes(15));
+      const phoneToken = randomUUID();
+      await store.add(user, phone, phoneToken, inMinutes(15));
+
+      expect(await store.revokeSession(user, laptop)).toBe(2);
+      for (const jti of laptopTokens) expect(await store.isLive(user, jti)).toBe(false);
+      expect(await store.isLive(user, phoneToken)).toBe(true);
+      expect(await store.revokeSession(user, laptop)).toBe(0);
     });
 
     it('revokes every token of one user in one call, and no one else\'s', async () => {
       const [alice, bob] = [randomUUID(), randomUUID()];
       const aliceTokens = [randomUUID(), randomUUID(), randomUUID()];
-      for (const jti of aliceTokens) await store.add(alice, jti, inMinutes(15));
+      for (const jti of aliceTokens) await store.add(alice, randomUUID(), jti, inMinutes(15));
       const bobToken = randomUUID();
-      await store.add(bob, bobToken, inMinutes(15));
+      await store.add(bob, randomUUID(), bobToken, inMinutes(15));
 
       expect(await store.revokeAllForUser(alice)).toBe(3);
       for (const jti of aliceTokens) expect(await store.isLive(alice, jti)).toBe(false);
@@ -60,9 +72,9 @@ describe('RedisTokenAllowlist storage', () => {
     await redis.connect();
     const user = randomUUID();
     const now = Date.now();
-    await store.add(user, 'short', new Date(now + 60_000));
-    await store.add(user, 'long', new Date(now + 600_000));
-    await store.add(user, 'middle', new Date(now + 300_000));
+    await store.add(user, 'session', 'short', new Date(now + 60_000));
+    await store.add(user, 'session', 'long', new Date(now + 600_000));
+    await store.add(user, 'session', 'middle', new Date(now + 300_000));
 
     const shortTtl = await redis.pTTL(`${prefix}at:{${user}}:short`);
     expect(shortTtl).toBeGreaterThan(55_000);
@@ -73,14 +85,14 @@ describe('RedisTokenAllowlist storage', () => {
 
     // A token that already expired is pruned from the index on the next add.
     const expiredUser = randomUUID();
-    await redis.zAdd(`${prefix}user:{${expiredUser}}:at`, { score: now - 1000, value: 'stale' });
-    await store.add(expiredUser, 'fresh', new Date(now + 60_000));
-    expect(await redis.zRange(`${prefix}user:{${expiredUser}}:at`, 0, -1)).toEqual(['fresh']);
+    await redis.zAdd(`${prefix}user:{${expiredUser}}:at`, { score: now - 1000, value: 'session/stale' });
+    await store.add(expiredUser, 'session', 'fresh', new Date(now + 60_000));
+    expect(await redis.zRange(`${prefix}user:{${expiredUser}}:at`, 0, -1)).toEqual(['session/fresh']);
   });
 
   it('keeps a user\'s keys in one cluster slot (hash tag on the user id)', async () => {
     const user = randomUUID();
-    await store.add(user, 'a', new Date(Date.now() + 60_000));
+    await store.add(user, 'session', 'a', new Date(Date.now() + 60_000));
     const keys: string[] = [];
     for await (const batch of redis.scanIterator({ MATCH: `${prefix}*{${user}}*` })) keys.push(...batch);
     expect(keys).toHaveLength(2);

@@ -57,7 +57,7 @@ async function liveIdentity() {
   const { token, user } = await registered(t.gql);
   const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
   expect((await t.gql(ME, {}, token)).body.data.me.id).toBe(user.id);
-  return { sub: claims.sub as string, jti: claims.jti as string, token };
+  return { sub: claims.sub as string, sid: claims.sid as string, jti: claims.jti as string, token };
 }
 
 describe('access tokens', () => {
@@ -88,16 +88,16 @@ describe('access tokens', () => {
   });
 
   it('refuses alg "none"', async () => {
-    const { sub, jti } = await liveIdentity();
+    const { sub, sid, jti } = await liveIdentity();
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub, jti, iat: now, exp: now + 600, iss: t.config.jwt.issuer, aud: t.config.jwt.audience };
+    const claims = { sub, sid, jti, iat: now, exp: now + 600, iss: t.config.jwt.issuer, aud: t.config.jwt.audience };
     await expectInvalidToken(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`);
   });
 
   it('refuses another HMAC algorithm, even with the right key', async () => {
-    const { sub, jti } = await liveIdentity();
+    const { sub, sid, jti } = await liveIdentity();
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ sub, jti })
+    const token = await new SignJWT({ sub, sid, jti })
       .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
       .setIssuedAt(now)
       .setExpirationTime(now + 600)
@@ -118,9 +118,9 @@ describe('access tokens', () => {
   });
 
   it('refuses a token without a required claim', async () => {
-    const { sub, jti } = await liveIdentity();
+    const { sub, sid, jti } = await liveIdentity();
     const now = Math.floor(Date.now() / 1000);
-    const withoutExp = await new SignJWT({ sub, jti })
+    const withoutExp = await new SignJWT({ sub, sid, jti })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
       .setIssuedAt(now)
       .setIssuer(t.config.jwt.issuer)
@@ -131,7 +131,8 @@ describe('access tokens', () => {
 
   it('refuses a correctly signed token that was never issued (not in the allowlist)', async () => {
     const { user } = await registered(t.gql);
-    await expectInvalidToken(await sign({ sub: user.id, jti: 'forged-jti' }));
+    const { sid } = await liveIdentity();
+    await expectInvalidToken(await sign({ sub: user.id, sid, jti: 'forged-jti' }));
   });
 
   it('refuses an expired token', async () => {
@@ -179,7 +180,7 @@ describe('logout', () => {
 
   it('removes the token from Redis and from the user index', async () => {
     const { token, user } = await registered(t.gql);
-    const jti = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti;
+    const { jti, sid } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     const key = `${t.redisPrefix}at:{${user.id}}:${jti}`;
     const { createClient } = await import('redis');
     const redis = createClient({ url: t.config.redisUrl });
@@ -189,11 +190,11 @@ describe('logout', () => {
       const ttl = await redis.pTTL(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(t.config.jwt.accessTokenTtlSeconds * 1000);
-      expect(await redis.zRange(`${t.redisPrefix}user:{${user.id}}:at`, 0, -1)).toContain(jti);
+      expect(await redis.zRange(`${t.redisPrefix}user:{${user.id}}:at`, 0, -1)).toContain(`${sid}/${jti}`);
 
       await t.gql(LOGOUT, {}, token);
       expect(await redis.exists(key)).toBe(0);
-      expect(await redis.zRange(`${t.redisPrefix}user:{${user.id}}:at`, 0, -1)).not.toContain(jti);
+      expect(await redis.zRange(`${t.redisPrefix}user:{${user.id}}:at`, 0, -1)).not.toContain(`${sid}/${jti}`);
     } finally {
       await redis.close();
     }

@@ -47,7 +47,8 @@ describe('loadConfig', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems).toHaveLength(7);
+    expect(error!.problems).toHaveLength(8);
+    expect(error!.message).toContain('REFRESH_TOKEN_SECRET is required when NODE_ENV=production');
     expect(error!.message).toContain('DATABASE_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('JWT_SECRET is required when NODE_ENV=production');
     expect(error!.message).toContain('PORT must be a whole number from 0 to 65535');
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
+      REFRESH_TOKEN_SECRET: 'y'.repeat(32),
       DATABASE_URL: 'postgresql://db/auth',
       REDIS_URL: 'redis://cache:6379',
     });

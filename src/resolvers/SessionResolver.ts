@@ -1,0 +1,47 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { AccessClaims } from '../auth/AccessTokens';
+import type { RequestContext } from '../context';
+import { RevokeSessionResult, SessionType } from '../types/session.types';
+import { ActsAsViewer, CurrentViewer } from './viewer';
+
+@Resolver()
+export class SessionResolver {
+  @Authorized()
+  @ActsAsViewer('required')
+  @Query(() => [SessionType], { description: "The viewer's live sessions (devices), most recently used first." })
+  sessions(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+    return ctx.services.sessions.list(viewer);
+  }
+
+  @Authorized()
+  @ActsAsViewer('required')
+  @Mutation(() => RevokeSessionResult, {
+    description: "Ends one of the viewer's sessions; its access and refresh tokens stop working at once.",
+  })
+  revokeSession(@Arg('id', () => ID) id: string, @CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+    return ctx.services.sessions.revoke(viewer, id);
+  }
+
+  @Authorized()
+  @ActsAsViewer('required')
+  @Mutation(() => Int, { description: 'Ends every session of the viewer except this one; returns how many ended.' })
+  revokeOtherSessions(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+    return ctx.services.sessions.revokeOthers(viewer);
+  }
+
+  @Authorized()
+  @ActsAsViewer('required')
+  @Mutation(() => Boolean, {
+    description: 'Ends the current session: its access and refresh tokens stop working at once. Always true.',
+  })
+  logout(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+    return ctx.services.sessions.logout(viewer);
+  }
+
+  @Authorized()
+  @ActsAsViewer('required')
+  @Mutation(() => Boolean, { description: 'Ends every session of the viewer, this one included. Always true.' })
+  logoutEverywhere(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+    return ctx.services.sessions.logoutEverywhere(viewer);
+  }
+}

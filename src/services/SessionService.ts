@@ -1,0 +1,215 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AccessClaims, AccessTokens } from '../auth/AccessTokens';
+import type { TokenAllowlist } from '../auth/TokenAllowlist';
+import type { Config } from '../config';
+import { RefreshToken, Session, User } from '../entities';
+import { InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError } from '../errors';
+import { AuthSuccess } from '../types/auth.types';
+import { RevokeSessionSuccess, type SessionType } from '../types/session.types';
+
+/** Where a sign-in came from, as shown in the viewer's session list. */
+export interface ClientInfo {
+  userAgent?: string;
+  ipAddress?: string;
+}
+
+// Refresh tokens: "rt_" + 43 base64url characters (256 bits). The prefix makes them impossible to
+// confuse with access tokens (JWTs have dots) in either direction.
+const REFRESH_TOKEN = /^rt_[A-Za-z0-9_-]{43}$/;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Sessions and refresh-token rotation.
+ *
+ * Every refresh returns a new refresh token and retires the old one. The successor is derived, not
+ * random: HMAC-SHA256(REFRESH_TOKEN_SECRET, old token). So when two tabs refresh with the same token at
+ * once, both get the same successor (one chain, nobody logged out), without ever storing a token in
+ * the clear. The session row is locked while a refresh decides, so concurrent refreshes are
+ * serialised by PostgreSQL; the unique (session, generation) constraint backs that up.
+ *
+ * A retired token presented again after the grace window (or one that is two or more generations
+ * old) is reuse: someone else may hold the chain, so the whole session ends (RFC 9700 section 4.14.2).
+ *
+ * Everything that must hold together (rows, Redis allowlist entries) is written inside one database
+ * transaction, with the Redis step last before commit: if Redis fails, nothing is committed.
+ */
+export class SessionService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly tokens: AccessTokens,
+    private readonly allowlist: TokenAllowlist,
+    private readonly settings: Config['sessions'],
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens a session for a user within the caller's transaction, and signs it in. */
+  async open(em: EntityManager, user: User, client: ClientInfo): Promise<AuthSuccess> {
+    const now = new Date(this.now());
+    const session = em.create(Session, {
+      user,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.settings.absoluteTtlSeconds * 1000),
+      userAgent: client.userAgent?.slice(0, 512) || null,
+      ipAddress: client.ipAddress?.slice(0, 64) || null,
+    });
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    em.create(RefreshToken, { tokenHash: sha256(refreshToken), session, generation: 0, createdAt: now });
+    await em.flush();
+    return this.signIn(user, session, refreshToken);
+  }
+
+  async refresh(presented: string): Promise<AuthSuccess | InvalidRefreshTokenError | RefreshTokenReusedError> {
+    if (!REFRESH_TOKEN.test(presented)) return new InvalidRefreshTokenError();
+    const tokenHash = sha256(presented);
+    return this.orm.em.fork().transactional(async (em) => {
+      const [row] = await em.getConnection().execute<Array<{ session_id: string }>>(
+        'select session_id from refresh_tokens where token_hash = ?',
+        [tokenHash],
+      );
+      if (!row) return new InvalidRefreshTokenError();
+      // The lock serialises every refresh and revocation of this session until commit.
+      const session = await em.findOne(Session, { id: row.session_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const token = await em.findOne(RefreshToken, { tokenHash });
+      if (!session || !token || !this.isActive(session)) return new InvalidRefreshTokenError();
+
+      const now = new Date(this.now());
+      const successor = this.successorOf(presented);
+      if (!token.rotatedAt) {
+        token.rotatedAt = now;
+        em.create(RefreshToken, {
+          tokenHash: sha256(successor),
+          session,
+          generation: token.generation + 1,
+          createdAt: now,
+        });
+      } else if (!(await this.withinGrace(em, session, token, successor, now))) {
+        session.revokedAt = now;
+        await em.flush();
+        await this.allowlist.revokeSession(session.user.id, session.id);
+        return new RefreshTokenReusedError();
+      }
+      session.lastUsedAt = now;
+      await em.flush();
+      const user = await em.findOneOrFail(User, { id: session.user.id });
+      return this.signIn(user, session, successor);
+    });
+  }
+
+  /** The viewer's live sessions, most recently used first. */
+  async list(viewer: AccessClaims): Promise<SessionType[]> {
+    const now = this.now();
+    const sessions = await this.orm.em
+      .fork()
+      .find(Session, { user: viewer.userId, revokedAt: null }, { orderBy: { lastUsedAt: 'desc' } });
+    return sessions
+      .filter((session) => this.expiryOf(session).getTime() > now)
+      .map((session) => ({
+        id: session.id,
+        createdAt: session.createdAt,
+        lastUsedAt: session.lastUsedAt,
+        expiresAt: this.expiryOf(session),
+        userAgent: session.userAgent ?? null,
+        ipAddress: session.ipAddress ?? null,
+        current: session.id === viewer.sessionId,
+      }));
+  }
+
+  /** Ends one of the viewer's sessions (possibly the current one). */
+  async revoke(viewer: AccessClaims, sessionId: string): Promise<RevokeSessionSuccess | SessionNotFoundError> {
+    const ended = await this.end(viewer.userId, (session) => session.id === sessionId);
+    return ended.includes(sessionId) ? new RevokeSessionSuccess(sessionId) : new SessionNotFoundError();
+  }
+
+  /** Ends every session of the viewer but the current one; returns how many were ended. */
+  async revokeOthers(viewer: AccessClaims): Promise<number> {
+    return (await this.end(viewer.userId, (session) => session.id !== viewer.sessionId)).length;
+  }
+
+  /** Ends the current session: its access and refresh tokens stop working on every instance. */
+  async logout(viewer: AccessClaims): Promise<boolean> {
+    await this.end(viewer.userId, (session) => session.id === viewer.sessionId);
+    return true;
+  }
+
+  /** Ends every session of the viewer. */
+  async logoutEverywhere(viewer: AccessClaims): Promise<boolean> {
+    await this.end(viewer.userId, () => true, true);
+    return true;
+  }
+
+  /**
+   * Ends the user's sessions that `which` selects, in the caller's transaction when one is given.
+   * Returns the ids of the sessions ended.
+   */
+  async end(
+    userId: string,
+    which: (session: Session) => boolean,
+    everything = false,
+    em?: EntityManager,
+  ): Promise<string[]> {
+    const run = async (em: EntityManager) => {
+      const now = new Date(this.now());
+      const sessions = await em.find(
+        Session,
+        { user: userId, revokedAt: null },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const ending = sessions.filter(which);
+      for (const session of ending) session.revokedAt = now;
+      await em.flush();
+      // Redis last, before commit: if it fails, no session is marked ended while its tokens live on.
+      if (everything) await this.allowlist.revokeAllForUser(userId);
+      else for (const session of ending) await this.allowlist.revokeSession(userId, session.id);
+      return ending.map((session) => session.id);
+    };
+    return em ? run(em) : this.orm.em.fork().transactional(run);
+  }
+
+  private async signIn(user: User, session: Session, refreshToken: string): Promise<AuthSuccess> {
+    const issued = await this.tokens.issue(user.id, session.id);
+    // No token leaves unless the allowlist has it: if Redis is down this throws SERVICE_UNAVAILABLE
+    // and the caller's transaction rolls back.
+    await this.allowlist.add(user.id, session.id, issued.jti, issued.expiresAt);
+    return new AuthSuccess({
+      accessToken: issued.token,
+      expiresAt: issued.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt: this.expiryOf(session),
+      user,
+    });
+  }
+
+  /**
+   * A retired token is still honoured briefly when it is the immediate predecessor of the session's
+   * current token: it then yields that same current token (the derived successor).
+   */
+  private async withinGrace(
+    em: EntityManager,
+    session: Session,
+    token: RefreshToken,
+    successor: string,
+    now: Date,
+  ): Promise<boolean> {
+    if (now.getTime() - token.rotatedAt!.getTime() > this.settings.refreshGraceSeconds * 1000) return false;
+    const next = await em.findOne(RefreshToken, { session, generation: token.generation + 1 });
+    return next !== null && !next.rotatedAt && next.tokenHash === sha256(successor);
+  }
+
+  private successorOf(token: string): string {
+    return `rt_${createHmac('sha256', this.settings.refreshSecret).update(token).digest('base64url')}`;
+  }
+
+  private isActive(session: Session): boolean {
+    return !session.revokedAt && this.expiryOf(session).getTime() > this.now();
+  }
+
+  /** Idle limit from the last use, capped by the absolute limit. */
+  private expiryOf(session: Session): Date {
+    const idle = session.lastUsedAt.getTime() + this.settings.idleTtlSeconds * 1000;
+    return new Date(Math.min(idle, session.expiresAt.getTime()));
+  }
+}
