@@ -1,4 +1,5 @@
 import { HashPool } from './auth/HashPool';
+import { SigningKeys } from './auth/SigningKeys';
 import { MemoryTokenAllowlist } from './auth/MemoryTokenAllowlist';
 import { createRedisClient, RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
@@ -21,8 +22,9 @@ export interface RunningApp {
  * `main.ts` calls it with the process's config; tests call it with their own.
  */
 export async function startApp(config: Config, logger: Logger, now?: () => number): Promise<RunningApp> {
-  if (config.jwt.secretGenerated) {
-    logger.warn('JWT_SECRET is not set: using a random secret for this process; every token dies on restart');
+  const { keys, ephemeral } = await SigningKeys.load(config.jwt);
+  if (ephemeral || (config.jwt.secretGenerated && !config.jwt.keys && config.jwt.algorithm === 'HS256')) {
+    logger.warn('JWT_SECRET / JWT_KEYS not set: signing with a key made for this process; every token dies on restart');
   }
   if (config.sessions.refreshSecretGenerated) {
     logger.warn('REFRESH_TOKEN_SECRET is not set: using a random secret for this process (set one in production, shared by all instances)');
@@ -64,7 +66,7 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     const hashPool = new HashPool(config.hashPool);
     cleanups.unshift(['hashing pool', () => hashPool.close()]);
 
-    const server = await createServer({ config, logger, orm, allowlist, hashPool, now });
+    const server = await createServer({ config, keys, logger, orm, allowlist, hashPool, now });
     cleanups.unshift(['http server', () => server.stop()]);
     const url = await server.listen(config.port, config.host);
     logger.info('listening', { url, env: config.nodeEnv });

@@ -27,6 +27,10 @@ export interface Config {
   /** How long a Redis or database call may take before the request fails closed. */
   readonly dependencyTimeoutMs: number;
   readonly jwt: {
+    /** Algorithm when no JWT_KEYS are given: HS256 signs with `secret`; EdDSA/ES256 make a dev key pair. */
+    readonly algorithm: JwtAlgorithm;
+    /** Signing keys from JWT_KEYS (private JWKs with `kid`), oldest first: the last one signs, all verify. */
+    readonly keys: readonly SigningJwk[] | undefined;
     readonly secret: Uint8Array;
     /** True when no JWT_SECRET was given and a random one was made for this process. */
     readonly secretGenerated: boolean;
@@ -59,6 +63,15 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly logLevel: LogLevel;
   readonly shutdownGraceMs: number;
+}
+
+export type JwtAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
+
+/** A private JWK as accepted in JWT_KEYS, with the algorithm it implies. */
+export interface SigningJwk {
+  readonly kid: string;
+  readonly alg: JwtAlgorithm;
+  readonly jwk: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -137,11 +150,19 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
   const isProduction = nodeEnv === 'production';
 
+  const algorithm = oneOf<JwtAlgorithm>('JWT_ALGORITHM', ['HS256', 'EdDSA', 'ES256'], 'HS256');
+  const keys = parseSigningKeys(get('JWT_KEYS'), problems);
   const secretRaw = get('JWT_SECRET');
+  if (keys && secretRaw !== undefined) problems.push('set either JWT_KEYS or JWT_SECRET, not both');
+  if (!keys && algorithm !== 'HS256' && isProduction) {
+    problems.push(`JWT_KEYS is required for JWT_ALGORITHM=${algorithm} when NODE_ENV=production`);
+  }
   let secret: Uint8Array;
   let secretGenerated = false;
   if (secretRaw === undefined) {
-    if (isProduction) problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 bytes)');
+    if (isProduction && !keys && algorithm === 'HS256') {
+      problems.push('JWT_SECRET (or JWT_KEYS) is required when NODE_ENV=production (at least 32 bytes)');
+    }
     secret = randomBytes(32);
     secretGenerated = true;
   } else {
@@ -189,6 +210,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisKeyPrefix,
     dependencyTimeoutMs: int('DEPENDENCY_TIMEOUT_MS', 2000, 100, 60000),
     jwt: {
+      algorithm,
+      keys,
       secret,
       secretGenerated,
       issuer: get('JWT_ISSUER') ?? 'graphql-auth-service',
@@ -218,6 +241,51 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+const KEY_TYPES: Record<string, (jwk: Record<string, string>) => JwtAlgorithm | undefined> = {
+  oct: () => 'HS256',
+  OKP: (jwk) => (jwk.crv === 'Ed25519' ? 'EdDSA' : undefined),
+  EC: (jwk) => (jwk.crv === 'P-256' ? 'ES256' : undefined),
+};
+
+/**
+ * JWT_KEYS: a JSON array of private JWKs, each with a unique `kid`: `oct` (HS256, `k` of at least 32
+ * bytes), `OKP` Ed25519 (EdDSA) or `EC` P-256 (ES256). The algorithm is fixed by the key, never by a
+ * token's header. Only the shape is checked here; the keys are imported at start.
+ */
+function parseSigningKeys(raw: string | undefined, problems: string[]): SigningJwk[] | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problems.push('JWT_KEYS must be a JSON array of private JWKs');
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    problems.push('JWT_KEYS must be a non-empty JSON array of private JWKs');
+    return undefined;
+  }
+  const keys: SigningJwk[] = [];
+  const kids = new Set<string>();
+  parsed.forEach((entry: Record<string, string>, index) => {
+    const where = `JWT_KEYS[${index}]`;
+    if (!entry || typeof entry !== 'object' || typeof entry.kid !== 'string' || entry.kid === '') {
+      return problems.push(`${where} needs a "kid"`);
+    }
+    if (kids.has(entry.kid)) return problems.push(`${where}: kid "${entry.kid}" is used twice`);
+    kids.add(entry.kid);
+    const alg = KEY_TYPES[entry.kty]?.(entry);
+    if (!alg) return problems.push(`${where} must be an oct, OKP Ed25519 or EC P-256 key`);
+    const secretPart = entry.kty === 'oct' ? entry.k : entry.d;
+    if (typeof secretPart !== 'string') return problems.push(`${where} must be a private key (with "${entry.kty === 'oct' ? 'k' : 'd'}")`);
+    if (entry.kty === 'oct' && Buffer.from(secretPart, 'base64url').byteLength < 32) {
+      return problems.push(`${where}: an HS256 key must be at least 32 bytes`);
+    }
+    keys.push({ kid: entry.kid, alg, jwk: entry });
+  });
+  return keys;
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -10,10 +10,13 @@ import type { Logger } from './logger';
  */
 
 export const GRAPHQL_PATH = '/graphql';
+export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface HttpOptions {
   maxBodyBytes: number;
   corsOrigins: readonly string[];
+  /** The public signing keys, served at JWKS_PATH for anyone verifying our tokens. */
+  jwks: object;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,6 +27,7 @@ export function createRequestHandler<TContext extends object>(
   options: HttpOptions,
   logger: Logger,
 ): Handler {
+  const jwksBody = JSON.stringify(options.jwks);
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error('unhandled http error', { error });
@@ -36,6 +40,12 @@ export function createRequestHandler<TContext extends object>(
     const url = new URL(req.url ?? '/', 'http://localhost');
     setCommonHeaders(req, res, options.corsOrigins);
 
+    if (url.pathname === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.setHeader('content-type', 'application/jwk-set+json');
+      // Public and cacheable, but not for long: verifiers must see a new key soon after a rotation.
+      res.setHeader('cache-control', 'public, max-age=300');
+      return void res.end(req.method === 'HEAD' ? undefined : jwksBody);
+    }
     if (url.pathname !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', `Not found. The API is at ${GRAPHQL_PATH}.`);
     if (req.method === 'OPTIONS') {
       res.statusCode = 204;

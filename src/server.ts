@@ -9,6 +9,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { Authenticator } from './auth/Authenticator';
 import type { HashPool } from './auth/HashPool';
 import { PasswordHasher } from './auth/PasswordHasher';
+import type { SigningKeys } from './auth/SigningKeys';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
 import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
@@ -25,6 +26,7 @@ import { UserService } from './services/UserService';
 
 export interface ServerDeps {
   config: Config;
+  keys: SigningKeys;
   logger: Logger;
   orm: MikroORM;
   allowlist: TokenAllowlist;
@@ -43,12 +45,12 @@ export interface AppServer {
 
 /** Wires services and builds the HTTP + Apollo server. No side effects until `listen`. */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
-  const { config, logger, orm, allowlist, hashPool } = deps;
+  const { config, keys, logger, orm, allowlist, hashPool } = deps;
   const now = deps.now ?? Date.now;
 
   const tokens = new AccessTokens(
     {
-      secret: config.jwt.secret,
+      keys,
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ttlSeconds: config.jwt.accessTokenTtlSeconds,
@@ -103,7 +105,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           authorization: req.headers.authorization,
           client: { userAgent: req.headers['user-agent'], ipAddress: clientAddress(req, config.trustProxyHops) },
         }),
-      config,
+      { ...config, jwks: keys.jwks() },
       logger,
     ),
   );

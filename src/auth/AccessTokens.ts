@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, jwtVerify, type JWSHeaderParameters } from 'jose';
+import type { SigningKeys } from './SigningKeys';
 
 /**
- * Access tokens: short-lived JWTs signed with HS256. Verification pins the algorithm, issuer, audience
- * and token type, so a token for another service, an `alg: none` token or a token of another type
- * (RFC 9068 `at+jwt`) is refused before anything else is looked at.
+ * Access tokens: short-lived JWTs signed with the newest of the service's keys (HS256, EdDSA or
+ * ES256), carrying its `kid`. Verification takes the key from the `kid` and pins that key's algorithm,
+ * the issuer, the audience and the token type (RFC 9068 `at+jwt`), so a token for another service, an
+ * `alg: none` token, a token that brings its own key or one of another type is refused before anything
+ * else is looked at.
  */
 
-const ALGORITHM = 'HS256';
 const TOKEN_TYPE = 'at+jwt';
 
 export interface TokenSettings {
-  secret: Uint8Array;
+  keys: SigningKeys;
   issuer: string;
   audience: string;
   ttlSeconds: number;
@@ -41,23 +43,30 @@ export class AccessTokens {
     const jti = randomUUID();
     const issuedAt = Math.floor(this.now() / 1000);
     const exp = issuedAt + this.settings.ttlSeconds;
+    const key = this.settings.keys.current;
     const token = await new SignJWT({ sid: sessionId })
-      .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE })
+      .setProtectedHeader({ alg: key.alg, typ: TOKEN_TYPE, kid: key.kid })
       .setSubject(userId)
       .setJti(jti)
       .setIssuedAt(issuedAt)
       .setExpirationTime(exp)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
-      .sign(this.settings.secret);
+      .sign(key.signWith);
     return { token, jti, expiresAt: new Date(exp * 1000) };
   }
 
   /** The token's claims, or null for any token that is not one of ours and currently valid. */
   async verify(token: string): Promise<AccessClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.settings.secret, {
-        algorithms: [ALGORITHM],
+      const keys = this.settings.keys;
+      const keyFor = (header: JWSHeaderParameters) => {
+        const key = keys.forHeader(header);
+        if (!key) throw new Error('no acceptable key');
+        return key.verifyWith;
+      };
+      const { payload } = await jwtVerify(token, keyFor, {
+        algorithms: keys.algorithms,
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         typ: TOKEN_TYPE,

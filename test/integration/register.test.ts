@@ -29,7 +29,7 @@ describe('register', () => {
     expect(result.user.id).toMatch(/^[0-9a-f-]{36}$/);
 
     const header = decodeProtectedHeader(result.accessToken);
-    expect(header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
+    expect(header).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: expect.stringMatching(/^hs256-[0-9a-f]{16}$/) });
     const claims = decodeJwt(result.accessToken);
     expect(claims.sub).toBe(result.user.id);
     expect(claims.iss).toBe(t.config.jwt.issuer);

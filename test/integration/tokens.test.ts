@@ -1,12 +1,15 @@
-import { SignJWT } from 'jose';
+import { decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN, LOGOUT, ME, newUser, registered, startTestApp, TEST_JWT_SECRET, UPDATE_ME, type TestApp } from '../helpers/testApp';
 
 let t: TestApp;
 let clockOffsetMs = 0;
+/** The kid of the service's HS256 key, read from a token it issued. */
+let kid: string;
 beforeAll(async () => {
   // The service's clock is injectable, so expiry is tested without sleeping.
   t = await startTestApp({ now: () => Date.now() + clockOffsetMs });
+  kid = decodeProtectedHeader((await registered(t.gql)).token).kid!;
 });
 afterAll(() => t?.close());
 
@@ -15,11 +18,18 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base
 
 async function sign(
   claims: Record<string, unknown>,
-  { key = secret, typ = 'at+jwt', iss = t.config.jwt.issuer, aud = t.config.jwt.audience, expSeconds = 600 } = {},
+  {
+    key = secret,
+    typ = 'at+jwt',
+    iss = t.config.jwt.issuer,
+    aud = t.config.jwt.audience,
+    expSeconds = 600,
+    header = {} as Record<string, unknown>,
+  } = {},
 ) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ })
+    .setProtectedHeader({ alg: 'HS256', typ, kid, ...header })
     .setIssuedAt(now)
     .setExpirationTime(now + expSeconds)
     .setIssuer(iss)
@@ -98,7 +108,7 @@ describe('access tokens', () => {
     const { sub, sid, jti } = await liveIdentity();
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ sub, sid, jti })
-      .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
+      .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt', kid })
       .setIssuedAt(now)
       .setExpirationTime(now + 600)
       .setIssuer(t.config.jwt.issuer)
@@ -117,11 +127,20 @@ describe('access tokens', () => {
     expect((await t.gql(ME, {}, await sign(live))).status).toBe(200);
   });
 
+  it('refuses an unknown kid, a missing kid, and headers that bring their own key', async () => {
+    const live = await liveIdentity();
+    await expectInvalidToken(await sign(live, { header: { kid: 'someone-elses-key' } }));
+    await expectInvalidToken(await sign(live, { header: { kid: undefined } }));
+    await expectInvalidToken(await sign(live, { header: { jku: 'https://attacker.example/jwks.json' } }));
+    await expectInvalidToken(await sign(live, { header: { x5u: 'https://attacker.example/cert.pem' } }));
+    await expectInvalidToken(await sign(live, { header: { jwk: { kty: 'oct', k: Buffer.from(TEST_JWT_SECRET).toString('base64url') } } }));
+  });
+
   it('refuses a token without a required claim', async () => {
     const { sub, sid, jti } = await liveIdentity();
     const now = Math.floor(Date.now() / 1000);
     const withoutExp = await new SignJWT({ sub, sid, jti })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
       .setIssuedAt(now)
       .setIssuer(t.config.jwt.issuer)
       .setAudience(t.config.jwt.audience)

@@ -17,7 +17,7 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
       const log = first.output();
       expect(log).toContain('DATABASE_URL is not set: using embedded PostgreSQL (PGlite)');
       expect(log).toContain('REDIS_URL is not set: using an in-process token store');
-      expect(log).toContain('JWT_SECRET is not set');
+      expect(log).toContain('JWT_SECRET / JWT_KEYS not set');
 
       const gql = gqlClient(first.url);
       const registered = await gql(REGISTER, { input });
@@ -51,7 +51,7 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
       mkdtempSync(path.join(tmpdir(), 'auth-bad-config-')),
     );
     expect(code).toBe(1);
-    expect(output).toContain('JWT_SECRET is required when NODE_ENV=production');
+    expect(output).toContain('JWT_SECRET (or JWT_KEYS) is required when NODE_ENV=production');
     expect(output).toContain('REDIS_URL is required when NODE_ENV=production');
     expect(output).toContain('PORT must be a whole number');
     expect(output).toContain('BCRYPT_COST must be a whole number from 4 to 16');

@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     expect(error!.problems).toHaveLength(8);
     expect(error!.message).toContain('REFRESH_TOKEN_SECRET is required when NODE_ENV=production');
     expect(error!.message).toContain('DATABASE_URL is required when NODE_ENV=production');
-    expect(error!.message).toContain('JWT_SECRET is required when NODE_ENV=production');
+    expect(error!.message).toContain('JWT_SECRET (or JWT_KEYS) is required when NODE_ENV=production');
     expect(error!.message).toContain('PORT must be a whole number from 0 to 65535');
     expect(error!.message).toContain('ACCESS_TOKEN_TTL must be a duration');
     expect(error!.message).toContain('BCRYPT_COST');
