@@ -63,7 +63,10 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     // the service starts anyway, failing closed until Redis is back).
     await allowlist.ping().catch(() => logger.error('token store not reachable at start; failing closed until it is'));
 
-    const hashPool = new HashPool(config.hashPool);
+    const hashPool = new HashPool({
+      ...config.hashPool,
+      onWorkerError: (error) => logger.error('hashing worker failed; replacing it', { error }),
+    });
     cleanups.unshift(['hashing pool', () => hashPool.close()]);
 
     const server = await createServer({ config, keys, logger, orm, allowlist, hashPool, now });

@@ -31,7 +31,7 @@ function serialize(fields?: Record<string, unknown>): Record<string, unknown> | 
 
 // pg raises some connection failures ("Connection terminated unexpectedly", "timeout expired") as plain
 // Errors that MikroORM does not wrap, for instance when a transaction cannot begin.
-const RAISED_BY_DATABASE_CLIENT = /[\\/]node_modules[\\/](pg|pg-pool|knex)[\\/]/;
+const RAISED_BY_DATABASE_CLIENT = /[\\/]node_modules[\\/](pg|pg-pool|pg-protocol|knex)[\\/]/;
 
 /** Errors raised by the database layer itself: MikroORM's driver exceptions, knex, pg. */
 export function isDatabaseLayerError(error: Error): boolean {
@@ -48,7 +48,8 @@ export function isDatabaseLayerError(error: Error): boolean {
  */
 export function describeError(error: Error): Record<string, unknown> {
   const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
-  const fromDatabase = 'sqlState' in error || isDatabaseLayerError(error) || /Exception$/.test(error.name);
+  const fromDatabase =
+    'sqlState' in error || 'severity' in error || isDatabaseLayerError(error) || /Exception$/.test(error.name);
   return {
     name: error.name,
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),

@@ -22,6 +22,9 @@ interface Pending {
 interface Slot {
   worker: Worker;
   current?: Pending;
+  startedAt: number;
+  /** Exited and not yet replaced: takes no work. */
+  dead?: boolean;
 }
 
 // The worker is plain CommonJS passed as a string so it runs the same under tsc output, vitest and
@@ -43,6 +46,8 @@ export interface HashPoolOptions {
   threads: number;
   maxQueue: number;
   queueTimeoutMs: number;
+  /** Told when a worker thread fails (it is replaced). */
+  onWorkerError?: (error: Error) => void;
 }
 
 export class HashPool {
@@ -83,7 +88,7 @@ export class HashPool {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new ServiceUnavailableError());
       const pending: Pending = { job, resolve, reject };
-      const idle = this.slots.find((slot) => !slot.current);
+      const idle = this.slots.find((slot) => !slot.current && !slot.dead);
       if (idle) return this.dispatch(idle, pending);
       if (this.queue.length >= this.options.maxQueue) return reject(new ServiceUnavailableError());
       pending.timer = setTimeout(() => {
@@ -116,7 +121,7 @@ export class HashPool {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     // Idle workers must not keep a finished process (or a test run) alive.
     worker.unref();
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, startedAt: Date.now() };
     worker.on('message', (message: { ok: boolean; value?: unknown; message?: string }) => {
       const pending = slot.current;
       this.next(slot);
@@ -128,18 +133,24 @@ export class HashPool {
     // A worker that dies (crash, out of memory, terminated) takes its job with it: fail that job, and
     // unless the pool is closing, put a fresh thread in its place so the pool keeps its size. 'exit'
     // follows 'error', so it is the one place that handles both.
-    worker.on('error', () => undefined);
+    worker.on('error', (error) => this.options.onWorkerError?.(error));
     worker.once('exit', () => {
       const pending = slot.current;
       slot.current = undefined;
+      slot.dead = true;
       if (pending) this.fail(pending, new ServiceUnavailableError());
       if (this.closed) return;
-      const index = this.slots.indexOf(slot);
-      if (index < 0) return;
-      const fresh = this.spawn();
-      this.slots[index] = fresh;
-      const queued = this.queue.shift();
-      if (queued) this.dispatch(fresh, queued);
+      const replace = () => {
+        const index = this.slots.indexOf(slot);
+        if (this.closed || index < 0) return;
+        const fresh = this.spawn();
+        this.slots[index] = fresh;
+        const queued = this.queue.shift();
+        if (queued) this.dispatch(fresh, queued);
+      };
+      // A worker that dies as soon as it starts would die again: wait a second rather than spin.
+      if (Date.now() - slot.startedAt < 1000) setTimeout(replace, 1000).unref();
+      else replace();
     });
     return slot;
   }

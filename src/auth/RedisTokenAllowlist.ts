@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createClient } from 'redis';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
@@ -39,6 +38,9 @@ return revoked
 export class RedisTokenAllowlist implements TokenAllowlist {
   private client: RedisClient;
   private clientCreatedAt: number;
+  /** Resolves when the current client is next ready; shared by every call waiting for it. */
+  private ready?: Promise<void>;
+  private closed = false;
 
   constructor(
     /** Makes a new client; called at start and whenever the current connection stops answering. */
@@ -97,6 +99,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     if (!client.isOpen) return;
     // close() waits for pending replies, which a stuck server never sends.
@@ -122,13 +125,8 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
     });
-    const stopWaiting = new AbortController();
     try {
-      if (!client.isReady) {
-        const ready = once(client, 'ready', { signal: stopWaiting.signal });
-        ready.catch(() => undefined); // aborted below when the deadline wins
-        await Promise.race([ready, deadline]);
-      }
+      if (!client.isReady) await Promise.race([this.nextReady(client), deadline]);
       return await Promise.race([command(), deadline]);
     } catch (error) {
       if (error === TIMED_OUT || this.stuckConnecting(client)) {
@@ -141,7 +139,6 @@ export class RedisTokenAllowlist implements TokenAllowlist {
       throw new ServiceUnavailableError();
     } finally {
       clearTimeout(timer);
-      stopWaiting.abort();
     }
   }
 
@@ -151,10 +148,25 @@ export class RedisTokenAllowlist implements TokenAllowlist {
    * client; the next requests use it while the old one is torn down.
    */
   private replace(stale: RedisClient): void {
-    if (stale !== this.client) return; // another timed-out call already replaced it
+    if (stale !== this.client || this.closed) return; // already replaced, or shutting down
     this.client = this.connect();
     this.clientCreatedAt = Date.now();
+    this.ready = undefined;
     stale.destroy();
+  }
+
+  /**
+   * One promise (one listener) for all calls waiting while the client (re)connects. Reconnect errors do
+   * not settle it: each call waits until its own deadline, not until the first failed attempt.
+   */
+  private nextReady(client: RedisClient): Promise<void> {
+    this.ready ??= new Promise<void>((resolve) => {
+      client.once('ready', () => {
+        this.ready = undefined;
+        resolve();
+      });
+    });
+    return this.ready;
   }
 
   /** Not ready long after it was made: its handshake went unanswered and it will not recover alone. */
@@ -164,6 +176,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
 }
 
 const TIMED_OUT = Symbol('redis timeout');
+
 
 /**
  * Creates and starts connecting a client. It fails fast instead of queueing while Redis is away (the

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import type { Logger } from '../logger';
 import { buildOrmOptions, usesEmbeddedDatabase, type DatabaseSettings } from './ormOptions';
 
@@ -25,12 +26,9 @@ export async function openMigratedDatabase(settings: DatabaseSettings, logger: L
     return orm;
   }
 
+  await createDatabaseIfMissing(settings.databaseUrl!, settings.dependencyTimeoutMs);
   const migrating = await MikroORM.init(buildOrmOptions(settings, logger, 'migrate'));
   try {
-    // Creates the database named in DATABASE_URL if it does not exist yet (needs the CREATEDB right,
-    // as on a developer's local server). Two instances may race to create it: the loser retries.
-    const generator = migrating.getSchemaGenerator();
-    await generator.ensureDatabase().catch(() => generator.ensureDatabase());
     await migrating.em
       .getConnection()
       .getKnex()
@@ -42,6 +40,29 @@ export async function openMigratedDatabase(settings: DatabaseSettings, logger: L
     await migrating.close(true);
   }
   return MikroORM.init(buildOrmOptions(settings, logger));
+}
+
+/**
+ * Creates the database named in DATABASE_URL if it does not exist yet (needs the CREATEDB right, as on
+ * a developer's local server). Several instances may race to create it: "already exists" is success.
+ */
+async function createDatabaseIfMissing(databaseUrl: string, timeoutMs: number): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!name) return;
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString(), connectionTimeoutMillis: timeoutMs });
+  try {
+    await admin.connect();
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}"`);
+  } catch {
+    // A lost race (42P04 duplicate_database, or 23505 when two CREATE DATABASE statements meet on the
+    // catalog index) means the database now exists. Any other failure (no CREATEDB right, no "postgres"
+    // database) is left for the real connection to report, should the database in fact be missing.
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
 }
 
 async function applyMigrations(orm: MikroORM, logger: Logger): Promise<void> {

@@ -51,6 +51,8 @@ export function buildOrmOptions(
       silent: true,
     },
     preferTs: __filename.endsWith('.ts'),
+    // The database is created (if missing) by openMigratedDatabase, race-safely; not by MikroORM.init.
+    ensureDatabase: false,
     // Queries are not logged: they would carry email addresses and password hashes.
     debug: false,
     allowGlobalContext: false,

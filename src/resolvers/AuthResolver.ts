@@ -1,10 +1,10 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import type { RequestContext } from '../context';
 import { LoginArgs, LoginResult, RefreshResult, RegisterInput, RegisterResult } from '../types/auth.types';
 import { ChangePasswordResult } from '../types/session.types';
 import { HashesPassword } from './limits';
-import { ActsAsViewer, CurrentViewer } from './viewer';
+import { CurrentViewer, RequiresViewer } from './viewer';
 
 @Resolver()
 export class AuthResolver {
@@ -34,8 +34,7 @@ export class AuthResolver {
     return ctx.services.sessions.refresh(refreshToken);
   }
 
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @HashesPassword()
   @Mutation(() => ChangePasswordResult, {
     description: 'Changes the password (the current one is required) and ends every other session.',

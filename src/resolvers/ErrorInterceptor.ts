@@ -39,10 +39,13 @@ const SOCKET_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTU
  */
 export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) return false;
-  const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
-  const state = [sqlState, code].find((c): c is string => typeof c === 'string' && SQLSTATE.test(c));
-  if (state) return UNAVAILABLE_SQLSTATE.test(state);
+  const { code, sqlState, severity } = error as { code?: unknown; sqlState?: unknown; severity?: unknown };
   if (typeof code === 'string' && SOCKET_CODES.test(code)) return true;
+  // Only an error the server sent carries a SQLSTATE (pg marks it with `severity`); "EPIPE" would
+  // otherwise pass for one.
+  const fromServer = typeof sqlState === 'string' || typeof severity === 'string';
+  const state = fromServer ? [sqlState, code].find((c): c is string => typeof c === 'string' && SQLSTATE.test(c)) : undefined;
+  if (state) return UNAVAILABLE_SQLSTATE.test(state);
   if (isDatabaseLayerError(error)) return true;
   const cause = (error as { cause?: unknown; previous?: unknown }).cause ?? (error as { previous?: unknown }).previous;
   return isDependencyFailure(cause, depth + 1);

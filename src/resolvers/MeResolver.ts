@@ -1,13 +1,13 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import { optionalViewer, type RequestContext } from '../context';
 import { UpdateMeInput, UpdateMeResult } from '../types/user.types';
 import { UserType } from '../types/UserType';
-import { ActsAsViewer, CurrentViewer } from './viewer';
+import { CurrentViewer, OptionalViewer, RequiresViewer } from './viewer';
 
 @Resolver()
 export class MeResolver {
-  @ActsAsViewer('optional')
+  @OptionalViewer()
   @Query(() => UserType, {
     nullable: true,
     description: 'The signed-in user; null without an `Authorization` header. An invalid token is an error (401).',
@@ -17,8 +17,7 @@ export class MeResolver {
     return viewer && ctx.services.users.me(viewer);
   }
 
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @Mutation(() => UpdateMeResult, { description: "Updates the signed-in user's profile." })
   updateMe(
     @Arg('input', () => UpdateMeInput) input: UpdateMeInput,

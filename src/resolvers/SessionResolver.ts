@@ -1,20 +1,18 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import type { RequestContext } from '../context';
 import { RevokeSessionResult, SessionType } from '../types/session.types';
-import { ActsAsViewer, CurrentViewer } from './viewer';
+import { CurrentViewer, RequiresViewer } from './viewer';
 
 @Resolver()
 export class SessionResolver {
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @Query(() => [SessionType], { description: "The viewer's live sessions (devices), most recently used first." })
   sessions(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
     return ctx.services.sessions.list(viewer);
   }
 
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @Mutation(() => RevokeSessionResult, {
     description: "Ends one of the viewer's sessions; its access and refresh tokens stop working at once.",
   })
@@ -22,15 +20,13 @@ export class SessionResolver {
     return ctx.services.sessions.revoke(viewer, id);
   }
 
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @Mutation(() => Int, { description: 'Ends every session of the viewer except this one; returns how many ended.' })
   revokeOtherSessions(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
     return ctx.services.sessions.revokeOthers(viewer);
   }
 
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @Mutation(() => Boolean, {
     description: 'Ends the current session: its access and refresh tokens stop working at once. Always true.',
   })
@@ -38,8 +34,7 @@ export class SessionResolver {
     return ctx.services.sessions.logout(viewer);
   }
 
-  @Authorized()
-  @ActsAsViewer('required')
+  @RequiresViewer()
   @Mutation(() => Boolean, { description: 'Ends every session of the viewer, this one included. Always true.' })
   logoutEverywhere(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
     return ctx.services.sessions.logoutEverywhere(viewer);

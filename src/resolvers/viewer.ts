@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { createParameterDecorator, Extensions, type AuthChecker } from 'type-graphql';
+import { Authorized, createParameterDecorator, Extensions, type AuthChecker } from 'type-graphql';
 import { requireViewer, type RequestContext } from '../context';
 import { unauthenticated } from '../errors';
 import { rootFieldNames } from './rootFields';
@@ -19,11 +19,22 @@ export function CurrentViewer() {
 }
 
 /**
- * Marks a root field as acting for the viewer: `required` (needs a live token) or `optional` (works
- * without a header, but a bad token is still an error). Read by `authenticateBeforeExecution`.
+ * A root field that acts for the signed-in viewer: `@Authorized()` for the resolver, plus a mark that
+ * `authenticateBeforeExecution` reads to decide before anything in the document runs. One decorator,
+ * so the two can never drift apart.
  */
-export function ActsAsViewer(mode: 'required' | 'optional') {
-  return Extensions({ viewer: mode });
+export function RequiresViewer(): MethodDecorator {
+  const authorized = Authorized();
+  const marked = Extensions({ viewer: 'required' });
+  return (target, key, descriptor) => {
+    authorized(target, key, descriptor);
+    marked(target, key, descriptor);
+  };
+}
+
+/** A root field that works without a token but refuses a bad one (`me`). */
+export function OptionalViewer(): MethodDecorator {
+  return Extensions({ viewer: 'optional' });
 }
 
 /**

@@ -108,7 +108,9 @@ export class AuthService {
   private async rehash(em: EntityManager, user: User, password: string): Promise<void> {
     try {
       // A direct UPDATE: a new hash of the same password is not a profile change (updatedAt stays).
-      await em.nativeUpdate(User, { id: user.id }, { passwordHash: await this.hasher.hash(password) });
+      // Only if the hash is still the one just verified: a password change in the meantime wins.
+      const passwordHash = await this.hasher.hash(password);
+      await em.nativeUpdate(User, { id: user.id, passwordHash: user.passwordHash }, { passwordHash });
     } catch (error) {
       this.logger.warn('password re-hash failed', { userId: user.id, error });
     }

@@ -9,7 +9,7 @@ describe('migrations', () => {
     expect(await findMigrationDrift(ADMIN_DATABASE_URL)).toEqual([]);
   });
 
-  it('creates the database named in DATABASE_URL when it does not exist yet', async () => {
+  it('creates the database named in DATABASE_URL when it does not exist yet, even when instances race', async () => {
     const name = `auth_test_new_${Date.now()}`;
     const url = new URL(ADMIN_DATABASE_URL);
     url.pathname = `/${name}`;
@@ -17,11 +17,12 @@ describe('migrations', () => {
     const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
     try {
-      const app = await startTestApp({ env: { DATABASE_URL: url.toString() } });
+      // Several instances at once, as after a fresh deploy: one creates it, none fails.
+      const apps = await Promise.all([1, 2, 3].map(() => startTestApp({ env: { DATABASE_URL: url.toString() } })));
       try {
-        await registered(app.gql);
+        for (const app of apps) await registered(app.gql);
       } finally {
-        await app.close();
+        for (const app of apps) await app.close();
       }
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
