@@ -7,6 +7,8 @@ import type { Config } from './config';
 import { openMigratedDatabase } from './db/database';
 import { usesEmbeddedDatabase } from './db/ormOptions';
 import type { Logger } from './logger';
+import { MailQueue } from './mail/MailQueue';
+import { OutboxTransport, SmtpTransport } from './mail/transports';
 import { createServer, type AppServer } from './server';
 
 export interface RunningApp {
@@ -69,7 +71,21 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     });
     cleanups.unshift(['hashing pool', () => hashPool.close()]);
 
-    const server = await createServer({ config, keys, logger, orm, allowlist, hashPool, now });
+    if (!config.mail.smtpUrl) {
+      logger.warn('SMTP_URL is not set: mail is written to the log and to the outbox folder instead of being sent', {
+        outbox: config.mail.outboxDir,
+      });
+    }
+    const mail = new MailQueue(
+      config.mail.smtpUrl
+        ? new SmtpTransport(config.mail.smtpUrl, config.mail.from, config.dependencyTimeoutMs * 5)
+        : new OutboxTransport(config.mail.outboxDir, config.mail.from, logger),
+      config.mail,
+      logger,
+    );
+    cleanups.unshift(['mail queue', () => mail.close()]);
+
+    const server = await createServer({ config, keys, logger, orm, allowlist, hashPool, mail, now });
     cleanups.unshift(['http server', () => server.stop()]);
     const url = await server.listen(config.port, config.host);
     logger.info('listening', { url, env: config.nodeEnv });

@@ -51,6 +51,24 @@ export interface Config {
   };
   /** Proxies in front of the service whose X-Forwarded-For entries are trusted (0: none). */
   readonly trustProxyHops: number;
+  readonly mail: {
+    /** Undefined: messages go to the log and to `outboxDir` as .eml files (development). */
+    readonly smtpUrl: string | undefined;
+    readonly outboxDir: string;
+    readonly from: string;
+    /** The front-end base URL that links in messages point to. */
+    readonly appUrl: string;
+    /** First retry delay; it doubles per attempt (capped at a minute). */
+    readonly retryBaseMs: number;
+    readonly maxAttempts: number;
+  };
+  readonly accountTokens: {
+    readonly verifyEmailTtlSeconds: number;
+    readonly resetPasswordTtlSeconds: number;
+    readonly changeEmailTtlSeconds: number;
+  };
+  /** When true, login answers EmailNotVerifiedError until the address is verified. */
+  readonly requireEmailVerification: boolean;
   readonly bcryptCost: number;
   readonly hashPool: {
     readonly threads: number;
@@ -195,6 +213,16 @@ export function loadConfig(env: Env = process.env): Config {
   // Braces in the prefix would become the Redis Cluster hash tag and scatter a user's keys over slots.
   if (/[{}]/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX must not contain { or }');
 
+  const dataDir = path.resolve(get('DATA_DIR') ?? './.data');
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes)$/i.test(raw)) return true;
+    if (/^(false|0|no)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
   const corsRaw = get('CORS_ORIGINS') ?? '*';
   const corsOrigins = corsRaw.split(',').map((o) => o.trim()).filter(Boolean);
 
@@ -204,7 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int('PORT', 4000, 0, 65535),
     host: get('HOST'),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    dataDir: path.resolve(get('DATA_DIR') ?? './.data'),
+    dataDir,
     dbPoolMax: int('DB_POOL_MAX', 10, 2, 1000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix,
@@ -226,6 +254,20 @@ export function loadConfig(env: Env = process.env): Config {
       refreshGraceSeconds: duration('REFRESH_GRACE_PERIOD', 10, 0, 300),
     },
     trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
+    mail: {
+      smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+      outboxDir: path.resolve(get('MAIL_OUTBOX_DIR') ?? path.join(dataDir, 'outbox')),
+      from: get('MAIL_FROM') ?? 'Auth Service <no-reply@localhost>',
+      appUrl: url('APP_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? 'http://localhost:3000',
+      retryBaseMs: int('MAIL_RETRY_BASE_MS', 1000, 10, 60000),
+      maxAttempts: int('MAIL_MAX_ATTEMPTS', 12, 1, 100),
+    },
+    accountTokens: {
+      verifyEmailTtlSeconds: duration('EMAIL_VERIFICATION_TTL', 24 * 3600, 60, 30 * 86400),
+      resetPasswordTtlSeconds: duration('PASSWORD_RESET_TTL', 30 * 60, 60, 86400),
+      changeEmailTtlSeconds: duration('EMAIL_CHANGE_TTL', 24 * 3600, 60, 30 * 86400),
+    },
+    requireEmailVerification: bool('REQUIRE_EMAIL_VERIFICATION', false),
     // bcrypt cost 4 is the algorithm's minimum; tests use it. 12 is ~280 ms per hash on a 2-core box.
     bcryptCost: int('BCRYPT_COST', 12, 4, 16),
     hashPool: {

@@ -1,12 +1,14 @@
 import type { AuthState, Authenticator } from './auth/Authenticator';
 import type { AccessClaims } from './auth/AccessTokens';
 import { unauthenticated } from './errors';
+import type { AccountService } from './services/AccountService';
 import type { AuthService } from './services/AuthService';
 import type { ClientInfo, SessionService } from './services/SessionService';
 import type { UserService } from './services/UserService';
 import type { Logger } from './logger';
 
 export interface Services {
+  accounts: AccountService;
   auth: AuthService;
   sessions: SessionService;
   users: UserService;

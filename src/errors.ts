@@ -15,6 +15,8 @@ export enum ErrorCode {
   INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
   REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
   SESSION_NOT_FOUND = 'SESSION_NOT_FOUND',
+  INVALID_TOKEN = 'INVALID_TOKEN',
+  EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
 }
 
 registerEnumType(ErrorCode, {
@@ -29,6 +31,8 @@ registerEnumType(ErrorCode, {
       description: 'An already-used refresh token was presented again; the session has been ended as a precaution.',
     },
     SESSION_NOT_FOUND: { description: 'No session with this id belongs to the signed-in user.' },
+    INVALID_TOKEN: { description: 'An emailed link token is wrong, already used or expired (deliberately not saying which).' },
+    EMAIL_NOT_VERIFIED: { description: 'Login refused until the email address is verified (when the service requires it).' },
   },
 });
 
@@ -130,6 +134,30 @@ export class SessionNotFoundError extends ErrorResult {
     super();
     this.code = ErrorCode.SESSION_NOT_FOUND;
     this.message = 'Session not found.';
+  }
+}
+
+@ObjectType('InvalidTokenError', {
+  implements: ErrorResult,
+  description: 'The token from an emailed link is wrong, already used or expired. Which one is deliberately not said.',
+})
+export class InvalidTokenError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.INVALID_TOKEN;
+    this.message = 'This link is invalid or has expired. Please request a new one.';
+  }
+}
+
+@ObjectType('EmailNotVerifiedError', {
+  implements: ErrorResult,
+  description: 'The password is right, but the email address must be verified first (see `requestEmailVerification`).',
+})
+export class EmailNotVerifiedError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.EMAIL_NOT_VERIFIED;
+    this.message = 'Please verify your email address first: follow the link we sent you.';
   }
 }
 

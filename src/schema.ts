@@ -1,17 +1,20 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AccountResolver } from './resolvers/AccountResolver';
 import { AuthResolver } from './resolvers/AuthResolver';
 import { MeResolver } from './resolvers/MeResolver';
 import { SessionResolver } from './resolvers/SessionResolver';
 import { ErrorInterceptor } from './resolvers/ErrorInterceptor';
 import { authChecker } from './resolvers/viewer';
 import {
+  EmailNotVerifiedError,
   EmailTakenError,
   ErrorResult,
   InvalidCredentialsError,
   InvalidInputError,
   InvalidRefreshTokenError,
+  InvalidTokenError,
   RefreshTokenReusedError,
   SessionNotFoundError,
 } from './errors';
@@ -19,7 +22,7 @@ import {
 /** Builds the schema from the resolvers. Pure: also used by `npm run schema` to emit schema.graphql. */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [AuthResolver, MeResolver, SessionResolver],
+    resolvers: [AuthResolver, MeResolver, SessionResolver, AccountResolver],
     orphanedTypes: [
       ErrorResult,
       InvalidInputError,
@@ -28,6 +31,8 @@ export async function createSchema(): Promise<GraphQLSchema> {
       InvalidRefreshTokenError,
       RefreshTokenReusedError,
       SessionNotFoundError,
+      InvalidTokenError,
+      EmailNotVerifiedError,
     ],
     authChecker,
     globalMiddlewares: [ErrorInterceptor],

@@ -20,6 +20,8 @@ import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
 import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
+import type { MailQueue } from './mail/MailQueue';
+import { AccountService } from './services/AccountService';
 import { AuthService } from './services/AuthService';
 import { SessionService } from './services/SessionService';
 import { UserService } from './services/UserService';
@@ -31,6 +33,7 @@ export interface ServerDeps {
   orm: MikroORM;
   allowlist: TokenAllowlist;
   hashPool: HashPool;
+  mail: MailQueue;
   /** Injectable clock for tests; defaults to the system clock. */
   now?: () => number;
 }
@@ -45,7 +48,7 @@ export interface AppServer {
 
 /** Wires services and builds the HTTP + Apollo server. No side effects until `listen`. */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
-  const { config, keys, logger, orm, allowlist, hashPool } = deps;
+  const { config, keys, logger, orm, allowlist, hashPool, mail } = deps;
   const now = deps.now ?? Date.now;
 
   const tokens = new AccessTokens(
@@ -59,8 +62,19 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   );
   const hasher = new PasswordHasher(hashPool, config.bcryptCost);
   const sessions = new SessionService(orm, tokens, allowlist, config.sessions, now);
+  const accounts = new AccountService(
+    orm,
+    hasher,
+    sessions,
+    allowlist,
+    mail,
+    { accountTokens: config.accountTokens, appUrl: config.mail.appUrl },
+    logger,
+    now,
+  );
   const services = {
-    auth: new AuthService(orm, hasher, sessions, logger),
+    accounts,
+    auth: new AuthService(orm, hasher, sessions, accounts, config.requireEmailVerification, logger),
     sessions,
     users: new UserService(orm),
   };

@@ -6,7 +6,7 @@ import { Check, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mik
 // unique constraint can never be bypassed by a differently-cased or padded address.
 @Check({ name: 'users_email_normalized', expression: 'email = lower(btrim(email))' })
 export class User {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'emailVerifiedAt' | 'emailVerified';
 
   // Random UUIDs: ids reveal neither how many accounts exist nor when one was made.
   @PrimaryKey({ type: 'uuid' })
@@ -19,6 +19,10 @@ export class User {
   @Property({ type: 'string', length: 254 })
   @Unique({ name: 'users_email_unique' })
   email: string;
+
+  /** When the current address was proven by a link sent to it; null until then. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  emailVerifiedAt?: Date | null;
 
   // `hidden`: never serialised, never exposed; it has no GraphQL field either.
   @Property({ type: 'string', length: 100, hidden: true })
@@ -35,4 +39,8 @@ export class User {
 
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  get emailVerified(): boolean {
+    return this.emailVerifiedAt != null;
+  }
 }

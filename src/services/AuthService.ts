@@ -3,10 +3,17 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import type { PasswordHasher } from '../auth/PasswordHasher';
 import { User } from '../entities';
-import { EmailTakenError, InvalidCredentialsError, InvalidInputError, unauthenticated } from '../errors';
+import {
+  EmailNotVerifiedError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidInputError,
+  unauthenticated,
+} from '../errors';
 import type { Logger } from '../logger';
 import type { AuthSuccess, RegisterInput } from '../types/auth.types';
 import { ChangePasswordSuccess } from '../types/session.types';
+import type { AccountService } from './AccountService';
 import type { ClientInfo, SessionService } from './SessionService';
 import { checkEmail, checkGivenPassword, checkName, checkNewPassword, collect } from './validation';
 
@@ -15,6 +22,8 @@ export class AuthService {
     private readonly orm: MikroORM,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly accounts: AccountService,
+    private readonly requireEmailVerification: boolean,
     private readonly logger: Logger,
   ) {}
 
@@ -32,7 +41,7 @@ export class AuthService {
       // The account, its first session and its first token land together: the token is recorded before
       // the transaction commits, so a Redis failure rolls the account back instead of leaving an
       // account the client was told was not created.
-      return await this.orm.em.fork().transactional(async (em) => {
+      const { result, sendVerification } = await this.orm.em.fork().transactional(async (em) => {
         const user = em.create(User, {
           email: values.email,
           passwordHash,
@@ -41,8 +50,11 @@ export class AuthService {
         });
         // The unique constraint on users.email decides between concurrent registrations.
         await em.flush();
-        return this.sessions.open(em, user, client);
+        const sendVerification = await this.accounts.prepareVerification(em, user);
+        return { result: await this.sessions.open(em, user, client), sendVerification };
       });
+      sendVerification();
+      return result;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) return new EmailTakenError();
       throw error;
@@ -53,7 +65,7 @@ export class AuthService {
     email: string,
     password: string,
     client: ClientInfo,
-  ): Promise<AuthSuccess | InvalidCredentialsError | InvalidInputError> {
+  ): Promise<AuthSuccess | InvalidCredentialsError | EmailNotVerifiedError | InvalidInputError> {
     const { values, errors } = collect({
       email: checkEmail('email', email),
       password: checkGivenPassword('password', password),
@@ -69,6 +81,8 @@ export class AuthService {
       : await this.hasher.verifyAgainstNothing(values.password);
     if (!user || !valid) return new InvalidCredentialsError();
     if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(em, user, values.password);
+    // Said only after the right password, so it reveals nothing to someone who does not know it.
+    if (this.requireEmailVerification && !user.emailVerified) return new EmailNotVerifiedError();
 
     // No token leaves unless the allowlist has it: if Redis is down, this throws SERVICE_UNAVAILABLE.
     return em.transactional((tx) => this.sessions.open(tx, user, client));

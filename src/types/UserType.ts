@@ -9,6 +9,12 @@ export class UserType {
   @Field(() => EmailAddress, { description: 'Sign-in email address, stored trimmed and lower-cased.' })
   email: string;
 
+  @Field(() => Boolean, { description: 'True once the current email address was confirmed by a link sent to it.' })
+  emailVerified: boolean;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the current email address was confirmed.' })
+  emailVerifiedAt?: Date | null;
+
   @Field(() => String, { description: 'Given name, 1 to 100 characters.' })
   firstName: string;
 

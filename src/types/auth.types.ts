@@ -1,5 +1,6 @@
 import { ArgsType, createUnionType, Field, InputType, ObjectType } from 'type-graphql';
 import {
+  EmailNotVerifiedError,
   EmailTakenError,
   InvalidCredentialsError,
   InvalidInputError,
@@ -70,7 +71,7 @@ export const RegisterResult = createUnionType({
 export const LoginResult = createUnionType({
   name: 'LoginResult',
   description: 'The outcome of `login`.',
-  types: () => [AuthSuccess, InvalidCredentialsError, InvalidInputError] as const,
+  types: () => [AuthSuccess, InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError] as const,
 });
 
 export const RefreshResult = createUnionType({

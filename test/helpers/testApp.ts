@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 import { startApp, type RunningApp } from '../../src/app';
@@ -90,8 +93,10 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const redisPrefix = options.redisPrefix ?? `test:${randomBytes(6).toString('hex')}:`;
+  const outbox = mkdtempSync(path.join(tmpdir(), 'auth-outbox-'));
   const config = loadConfig({
     NODE_ENV: 'test',
+    MAIL_OUTBOX_DIR: outbox,
     DATABASE_URL: db.url,
     REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
@@ -115,6 +120,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     redisPrefix,
     async close() {
       await app.close();
+      rmSync(outbox, { recursive: true, force: true });
       if (!options.db) await db.drop();
       if (!options.redisPrefix) await deleteRedisPrefix(redisPrefix);
     },

@@ -1,0 +1,84 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { AccessClaims } from '../auth/AccessTokens';
+import type { RequestContext } from '../context';
+import { EmailAddress } from '../scalars';
+import {
+  ConfirmEmailChangeResult,
+  DeleteAccountResult,
+  RequestEmailChangeResult,
+  ResetPasswordResult,
+  VerifyEmailResult,
+} from '../types/account.types';
+import { HashesPassword } from './limits';
+import { CurrentViewer, RequiresViewer } from './viewer';
+
+@Resolver()
+export class AccountResolver {
+  @RequiresViewer()
+  @Mutation(() => Boolean, {
+    description: "Sends a new verification link to the viewer's address (nothing if already verified). Always true.",
+  })
+  requestEmailVerification(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+    return ctx.services.accounts.requestEmailVerification(viewer);
+  }
+
+  @Mutation(() => VerifyEmailResult, { description: 'Confirms an email address with the token from its link.' })
+  verifyEmail(@Arg('token', () => String) token: string, @Ctx() ctx: RequestContext) {
+    return ctx.services.accounts.verifyEmail(token);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a password reset link if an account has this address. Always true, at once: the answer does not ' +
+      'say whether the account exists.',
+  })
+  requestPasswordReset(@Arg('email', () => EmailAddress) email: string, @Ctx() ctx: RequestContext) {
+    return ctx.services.accounts.requestPasswordReset(email);
+  }
+
+  @HashesPassword()
+  @Mutation(() => ResetPasswordResult, {
+    description: 'Sets a new password with the token from a reset link, and ends every session of the account.',
+  })
+  resetPassword(
+    @Arg('token', () => String) token: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.accounts.resetPassword(token, newPassword);
+  }
+
+  @RequiresViewer()
+  @HashesPassword()
+  @Mutation(() => RequestEmailChangeResult, {
+    description: 'Starts changing the sign-in address: mails a confirmation link to the new one, a notice to the old.',
+  })
+  requestEmailChange(
+    @Arg('newEmail', () => EmailAddress) newEmail: string,
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @CurrentViewer() viewer: AccessClaims,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.accounts.requestEmailChange(viewer, newEmail, currentPassword);
+  }
+
+  @Mutation(() => ConfirmEmailChangeResult, {
+    description: 'Switches the sign-in address with the token from the confirmation link.',
+  })
+  confirmEmailChange(@Arg('token', () => String) token: string, @Ctx() ctx: RequestContext) {
+    return ctx.services.accounts.confirmEmailChange(token);
+  }
+
+  @RequiresViewer()
+  @HashesPassword()
+  @Mutation(() => DeleteAccountResult, {
+    description: 'Deletes the account and everything of it; every token stops working at once.',
+  })
+  deleteAccount(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @CurrentViewer() viewer: AccessClaims,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.accounts.deleteAccount(viewer, currentPassword);
+  }
+}

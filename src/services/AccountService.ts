@@ -1,0 +1,215 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AccessClaims } from '../auth/AccessTokens';
+import type { PasswordHasher } from '../auth/PasswordHasher';
+import type { TokenAllowlist } from '../auth/TokenAllowlist';
+import type { Config } from '../config';
+import { AccountToken, User, type AccountTokenPurpose } from '../entities';
+import {
+  EmailTakenError,
+  FieldError,
+  InvalidCredentialsError,
+  InvalidInputError,
+  InvalidTokenError,
+  unauthenticated,
+} from '../errors';
+import type { Logger } from '../logger';
+import type { MailQueue } from '../mail/MailQueue';
+import { templates } from '../mail/templates';
+import { AccountDeleted, AccountUpdated, EmailChangeRequested } from '../types/account.types';
+import type { SessionService } from './SessionService';
+import { checkEmail, checkGivenPassword, checkNewPassword, collect } from './validation';
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Account recovery and verification by email: verify an address, reset a forgotten password, change
+ * the address, delete the account.
+ *
+ * Emailed tokens are 256 random bits, stored only as SHA-256, single use, expiring, bound to one
+ * purpose and to the address they were sent to. Issuing a token of a purpose deletes the user's earlier
+ * unused ones of that purpose (a newer reset link kills the older). Every wrong, used or expired token
+ * gets the same InvalidTokenError. Mail is queued after commit and never fails a response.
+ */
+export class AccountService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly allowlist: TokenAllowlist,
+    private readonly mail: MailQueue,
+    private readonly settings: Pick<Config, 'accountTokens'> & { appUrl: string },
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Creates a verification token for the user's address within the caller's transaction; returns the
+   * send step, to run once the transaction has committed.
+   */
+  async prepareVerification(em: EntityManager, user: User): Promise<() => void> {
+    const ttl = this.settings.accountTokens.verifyEmailTtlSeconds;
+    const token = await this.issue(em, user, 'verify_email', user.email, ttl);
+    return () => this.mail.enqueue(templates.verifyEmail(user.email, this.settings.appUrl, token, ttl));
+  }
+
+  /** Sends a new verification link to the viewer (none if the address is already verified). */
+  async requestEmailVerification(viewer: AccessClaims): Promise<boolean> {
+    const send = await this.orm.em.fork().transactional(async (em) => {
+      const user = await this.viewerIn(em, viewer);
+      return user.emailVerified ? undefined : this.prepareVerification(em, user);
+    });
+    send?.();
+    return true;
+  }
+
+  async verifyEmail(token: string): Promise<AccountUpdated | InvalidTokenError> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const used = await this.consume(em, token, 'verify_email');
+      const user = used && (await em.findOne(User, { id: used.user.id }));
+      // A link sent to an earlier address proves nothing about the current one.
+      if (!used || !user || user.email !== used.email) return new InvalidTokenError();
+      user.emailVerifiedAt ??= new Date(this.now());
+      return new AccountUpdated(user);
+    });
+  }
+
+  /**
+   * Always answers true, at once: the lookup, the token and the mail happen after the response, so
+   * neither the answer nor its timing says whether the account exists. Only an existing account gets
+   * mail.
+   */
+  requestPasswordReset(email: string): boolean {
+    const checked = checkEmail('email', email);
+    if (!checked.ok) return true;
+    setImmediate(() => {
+      this.sendPasswordReset(checked.value).catch((error: unknown) =>
+        this.logger.error('password reset request failed', { error }),
+      );
+    });
+    return true;
+  }
+
+  /** Sets a new password from a reset link, ends every session of the user, and burns the token. */
+  async resetPassword(token: string, newPassword: string): Promise<AccountUpdated | InvalidTokenError | InvalidInputError> {
+    const checked = checkNewPassword('newPassword', newPassword);
+    if (!checked.ok) return new InvalidInputError([checked.error]);
+    if (!TOKEN.test(token)) return new InvalidTokenError();
+    const passwordHash = await this.hasher.hash(checked.value);
+    return this.orm.em.fork().transactional(async (em) => {
+      const used = await this.consume(em, token, 'reset_password');
+      const user = used && (await em.findOne(User, { id: used.user.id }));
+      if (!used || !user || user.email !== used.email) return new InvalidTokenError();
+      user.passwordHash = passwordHash;
+      // Following the emailed link proves the address too.
+      user.emailVerifiedAt ??= new Date(this.now());
+      await em.flush();
+      await this.sessions.end(user.id, () => true, true, em);
+      return new AccountUpdated(user);
+    });
+  }
+
+  /** Mails a confirmation link to the new address and a notice to the current one. */
+  async requestEmailChange(
+    viewer: AccessClaims,
+    newEmail: string,
+    currentPassword: string,
+  ): Promise<EmailChangeRequested | InvalidCredentialsError | InvalidInputError> {
+    const { values, errors } = collect({
+      newEmail: checkEmail('newEmail', newEmail),
+      currentPassword: checkGivenPassword('currentPassword', currentPassword),
+    });
+    if (errors.length > 0) return new InvalidInputError(errors);
+    const em = this.orm.em.fork();
+    const user = await this.viewerIn(em, viewer);
+    if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError();
+    if (values.newEmail === user.email) {
+      return new InvalidInputError([new FieldError('newEmail', 'This is already your email address.')]);
+    }
+    const ttl = this.settings.accountTokens.changeEmailTtlSeconds;
+    // Whether the new address is taken is decided when it is confirmed (by the unique constraint), so
+    // this answer does not reveal which addresses have accounts.
+    const token = await em.transactional((tx) => this.issue(tx, user, 'change_email', values.newEmail, ttl));
+    this.mail.enqueue(templates.confirmEmailChange(values.newEmail, this.settings.appUrl, token, ttl));
+    this.mail.enqueue(templates.emailChangeRequested(user.email, values.newEmail));
+    return new EmailChangeRequested(values.newEmail);
+  }
+
+  async confirmEmailChange(token: string): Promise<AccountUpdated | InvalidTokenError | EmailTakenError> {
+    try {
+      return await this.orm.em.fork().transactional(async (em) => {
+        const used = await this.consume(em, token, 'change_email');
+        const user = used && (await em.findOne(User, { id: used.user.id }));
+        if (!used || !user) return new InvalidTokenError();
+        user.email = used.email;
+        user.emailVerifiedAt = new Date(this.now());
+        // The unique constraint decides if someone registered the address meanwhile.
+        await em.flush();
+        return new AccountUpdated(user);
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return new EmailTakenError();
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes the user and everything of theirs (sessions, refresh tokens, emailed tokens: by cascade) in
+   * one transaction, and revokes every access token before it commits.
+   */
+  async deleteAccount(viewer: AccessClaims, currentPassword: string): Promise<AccountDeleted | InvalidCredentialsError> {
+    const checked = checkGivenPassword('currentPassword', currentPassword);
+    const em = this.orm.em.fork();
+    const user = await this.viewerIn(em, viewer);
+    if (!checked.ok || !(await this.hasher.verify(checked.value, user.passwordHash))) return new InvalidCredentialsError();
+    await em.transactional(async (tx) => {
+      await tx.nativeDelete(User, { id: user.id });
+      await this.allowlist.revokeAllForUser(user.id);
+    });
+    return new AccountDeleted();
+  }
+
+  private async sendPasswordReset(email: string): Promise<void> {
+    const ttl = this.settings.accountTokens.resetPasswordTtlSeconds;
+    const sent = await this.orm.em.fork().transactional(async (em) => {
+      const user = await em.findOne(User, { email });
+      return user && { to: user.email, token: await this.issue(em, user, 'reset_password', user.email, ttl) };
+    });
+    if (sent) this.mail.enqueue(templates.resetPassword(sent.to, this.settings.appUrl, sent.token, ttl));
+  }
+
+  private async issue(em: EntityManager, user: User, purpose: AccountTokenPurpose, email: string, ttlSeconds: number) {
+    await em.nativeDelete(AccountToken, { user: user.id, purpose, usedAt: null });
+    const token = randomBytes(32).toString('base64url');
+    const now = this.now();
+    em.create(AccountToken, {
+      tokenHash: sha256(token),
+      user: user.id,
+      purpose,
+      email,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + ttlSeconds * 1000),
+    });
+    await em.flush();
+    return token;
+  }
+
+  /** Marks a live token of this purpose used and returns it; null for wrong, used or expired tokens. */
+  private async consume(em: EntityManager, token: string, purpose: AccountTokenPurpose): Promise<AccountToken | null> {
+    if (!TOKEN.test(token)) return null;
+    // Locked, so two concurrent uses of one token cannot both succeed.
+    const found = await em.findOne(AccountToken, { tokenHash: sha256(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!found || found.purpose !== purpose || found.usedAt || found.expiresAt.getTime() <= this.now()) return null;
+    found.usedAt = new Date(this.now());
+    await em.flush();
+    return found;
+  }
+
+  private async viewerIn(em: EntityManager, viewer: AccessClaims): Promise<User> {
+    const user = await em.findOne(User, { id: viewer.userId });
+    if (!user) throw unauthenticated(true);
+    return user;
+  }
+}
