@@ -106,7 +106,7 @@ export class AccountService {
       // Following the emailed link proves the address too.
       user.emailVerifiedAt ??= new Date(this.now());
       await em.flush();
-      await this.sessions.end(user.id, () => true, true, em);
+      await this.sessions.end(user.id, {}, em);
       return new AccountUpdated(user);
     });
   }

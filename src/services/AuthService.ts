@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import type { PasswordHasher } from '../auth/PasswordHasher';
@@ -80,12 +80,21 @@ export class AuthService {
       ? await this.hasher.verify(values.password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(values.password);
     if (!user || !valid) return new InvalidCredentialsError();
-    if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(em, user, values.password);
+    const verifiedHash = this.hasher.needsRehash(user.passwordHash)
+      ? await this.rehash(em, user, values.password)
+      : user.passwordHash;
     // Said only after the right password, so it reveals nothing to someone who does not know it.
     if (this.requireEmailVerification && !user.emailVerified) return new EmailNotVerifiedError();
 
     // No token leaves unless the allowlist has it: if Redis is down, this throws SERVICE_UNAVAILABLE.
-    return em.transactional((tx) => this.sessions.open(tx, user, client));
+    return em.transactional(async (tx) => {
+      // The password may have changed (or the account gone) while bcrypt ran. Re-read the row under a
+      // share lock, which waits for and blocks a concurrent password change: a session opened with the
+      // old password either commits before the change (and is ended by it) or is not opened at all.
+      const current = await tx.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+      if (!current || current.passwordHash !== verifiedHash) return new InvalidCredentialsError();
+      return this.sessions.open(tx, current, client);
+    });
   }
 
   /**
@@ -110,23 +119,31 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(values.newPassword);
 
     return em.transactional(async (tx) => {
-      const locked = await tx.findOneOrFail(User, { id: user.id });
-      locked.passwordHash = passwordHash;
+      // Locked and compared with the hash just verified: of two concurrent changes from the same old
+      // password only the first wins; the second was checked against a password that no longer holds.
+      const current = await tx.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (!current || current.passwordHash !== user.passwordHash) return new InvalidCredentialsError();
+      current.passwordHash = passwordHash;
       await tx.flush();
-      const ended = await this.sessions.end(user.id, (session) => session.id !== viewer.sessionId, false, tx);
-      return new ChangePasswordSuccess(locked, ended.length);
+      const ended = await this.sessions.end(user.id, { except: viewer.sessionId }, tx);
+      return new ChangePasswordSuccess(current, ended.length);
     });
   }
 
-  /** Best effort: a failed upgrade must not fail a login that succeeded; it is retried next login. */
-  private async rehash(em: EntityManager, user: User, password: string): Promise<void> {
+  /**
+   * Best effort: a failed upgrade must not fail a login that succeeded; it is retried next login.
+   * Returns the hash now stored for the verified password.
+   */
+  private async rehash(em: EntityManager, user: User, password: string): Promise<string> {
     try {
       // A direct UPDATE: a new hash of the same password is not a profile change (updatedAt stays).
       // Only if the hash is still the one just verified: a password change in the meantime wins.
       const passwordHash = await this.hasher.hash(password);
-      await em.nativeUpdate(User, { id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+      const updated = await em.nativeUpdate(User, { id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+      return updated === 1 ? passwordHash : user.passwordHash;
     } catch (error) {
       this.logger.warn('password re-hash failed', { userId: user.id, error });
+      return user.passwordHash;
     }
   }
 }

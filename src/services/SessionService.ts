@@ -4,7 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AccessClaims, AccessTokens } from '../auth/AccessTokens';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
 import type { Config } from '../config';
-import { RefreshToken, Session, User } from '../entities';
+import { AccountToken, RefreshToken, Session, User } from '../entities';
 import { InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError } from '../errors';
 import { AuthSuccess } from '../types/auth.types';
 import { RevokeSessionSuccess, type SessionType } from '../types/session.types';
@@ -19,6 +19,7 @@ export interface ClientInfo {
 // confuse with access tokens (JWTs have dots) in either direction.
 const REFRESH_TOKEN = /^rt_[A-Za-z0-9_-]{43}$/;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
@@ -120,53 +121,69 @@ export class SessionService {
 
   /** Ends one of the viewer's sessions (possibly the current one). */
   async revoke(viewer: AccessClaims, sessionId: string): Promise<RevokeSessionSuccess | SessionNotFoundError> {
-    const ended = await this.end(viewer.userId, (session) => session.id === sessionId);
-    return ended.includes(sessionId) ? new RevokeSessionSuccess(sessionId) : new SessionNotFoundError();
+    if (!UUID.test(sessionId)) return new SessionNotFoundError();
+    const ended = await this.end(viewer.userId, { only: sessionId });
+    return ended.length === 1 ? new RevokeSessionSuccess(sessionId) : new SessionNotFoundError();
   }
 
   /** Ends every session of the viewer but the current one; returns how many were ended. */
   async revokeOthers(viewer: AccessClaims): Promise<number> {
-    return (await this.end(viewer.userId, (session) => session.id !== viewer.sessionId)).length;
+    return (await this.end(viewer.userId, { except: viewer.sessionId })).length;
   }
 
   /** Ends the current session: its access and refresh tokens stop working on every instance. */
   async logout(viewer: AccessClaims): Promise<boolean> {
-    await this.end(viewer.userId, (session) => session.id === viewer.sessionId);
+    await this.end(viewer.userId, { only: viewer.sessionId });
     return true;
   }
 
   /** Ends every session of the viewer. */
   async logoutEverywhere(viewer: AccessClaims): Promise<boolean> {
-    await this.end(viewer.userId, () => true, true);
+    await this.end(viewer.userId, {});
     return true;
   }
 
   /**
-   * Ends the user's sessions that `which` selects, in the caller's transaction when one is given.
-   * Returns the ids of the sessions ended.
+   * Ends live sessions of a user: `only` one, all `except` one, or all (neither given). Runs in the
+   * caller's transaction when one is given. Returns the ids of the sessions ended.
    */
-  async end(
-    userId: string,
-    which: (session: Session) => boolean,
-    everything = false,
-    em?: EntityManager,
-  ): Promise<string[]> {
+  async end(userId: string, which: { only?: string; except?: string }, em?: EntityManager): Promise<string[]> {
     const run = async (em: EntityManager) => {
       const now = new Date(this.now());
       const sessions = await em.find(
         Session,
-        { user: userId, revokedAt: null },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
+        {
+          user: userId,
+          revokedAt: null,
+          ...(which.only !== undefined && { id: which.only }),
+          ...(which.except !== undefined && { id: { $ne: which.except } }),
+        },
+        // Locked in one order everywhere, so concurrent ends and refreshes cannot deadlock.
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
       );
-      const ending = sessions.filter(which);
-      for (const session of ending) session.revokedAt = now;
+      for (const session of sessions) session.revokedAt = now;
       await em.flush();
       // Redis last, before commit: if it fails, no session is marked ended while its tokens live on.
-      if (everything) await this.allowlist.revokeAllForUser(userId);
-      else for (const session of ending) await this.allowlist.revokeSession(userId, session.id);
-      return ending.map((session) => session.id);
+      if (which.only === undefined && which.except === undefined) await this.allowlist.revokeAllForUser(userId);
+      else for (const session of sessions) await this.allowlist.revokeSession(userId, session.id);
+      return sessions.map((session) => session.id);
     };
     return em ? run(em) : this.orm.em.fork().transactional(run);
+  }
+
+  /**
+   * Deletes sessions that ended more than a day ago (their refresh tokens go with them) and emailed
+   * tokens that expired, so these tables do not grow without bound. Run periodically.
+   */
+  async pruneEnded(): Promise<number> {
+    const dayAgo = new Date(this.now() - 86_400_000);
+    const idleCutoff = new Date(dayAgo.getTime() - this.settings.idleTtlSeconds * 1000);
+    const em = this.orm.em.fork();
+    const sessions = await em.nativeDelete(Session, {
+      $or: [{ revokedAt: { $lt: dayAgo } }, { expiresAt: { $lt: dayAgo } }, { lastUsedAt: { $lt: idleCutoff } }],
+    });
+    await em.nativeDelete(AccountToken, { expiresAt: { $lt: dayAgo } });
+    return sessions;
   }
 
   private async signIn(user: User, session: Session, refreshToken: string): Promise<AuthSuccess> {
