@@ -87,6 +87,16 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
 
     const server = await createServer({ config, keys, logger, orm, allowlist, hashPool, mail, now });
     cleanups.unshift(['http server', () => server.stop()]);
+    // Ended sessions and expired emailed tokens are deleted hourly (any instance may do it; it is idempotent).
+    const pruning = setInterval(() => {
+      server.services.sessions
+        .pruneEnded()
+        .then((deleted) => deleted > 0 && logger.info('pruned ended sessions', { deleted }))
+        .catch((error: unknown) => logger.warn('pruning sessions failed', { error }));
+    }, 3_600_000);
+    pruning.unref();
+    cleanups.unshift(['pruning', async () => clearInterval(pruning)]);
+
     const url = await server.listen(config.port, config.host);
     logger.info('listening', { url, env: config.nodeEnv });
 

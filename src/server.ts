@@ -13,7 +13,7 @@ import type { SigningKeys } from './auth/SigningKeys';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
 import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
-import { createContextFactory, type RequestContext } from './context';
+import { createContextFactory, type RequestContext, type Services } from './context';
 import { TopLevelCode } from './errors';
 import { clientAddress, createRequestHandler, GRAPHQL_PATH } from './http';
 import type { Logger } from './logger';
@@ -40,6 +40,7 @@ export interface ServerDeps {
 
 export interface AppServer {
   httpServer: Server;
+  services: Services;
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
@@ -126,6 +127,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
 
   return {
     httpServer,
+    services,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -115,14 +115,16 @@ export class AuthService {
     const em = this.orm.em.fork();
     const user = await em.findOne(User, { id: viewer.userId });
     if (!user) throw unauthenticated(true);
-    if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError();
+    const verifiedHash = user.passwordHash;
+    if (!(await this.hasher.verify(values.currentPassword, verifiedHash))) return new InvalidCredentialsError();
     const passwordHash = await this.hasher.hash(values.newPassword);
 
     return em.transactional(async (tx) => {
       // Locked and compared with the hash just verified: of two concurrent changes from the same old
       // password only the first wins; the second was checked against a password that no longer holds.
       const current = await tx.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (!current || current.passwordHash !== user.passwordHash) return new InvalidCredentialsError();
+      // (Compared with the string kept above: the transaction shares `user` and the refresh updates it.)
+      if (!current || current.passwordHash !== verifiedHash) return new InvalidCredentialsError();
       current.passwordHash = passwordHash;
       await tx.flush();
       const ended = await this.sessions.end(user.id, { except: viewer.sessionId }, tx);

@@ -72,7 +72,8 @@ export class SessionService {
         [tokenHash],
       );
       if (!row) return new InvalidRefreshTokenError();
-      // The lock serialises every refresh and revocation of this session until commit.
+      // Which session to lock is found first, without touching the token row; the lock then serialises
+      // every refresh and revocation of this session until commit, and the token is read under it.
       const session = await em.findOne(Session, { id: row.session_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const token = await em.findOne(RefreshToken, { tokenHash });
       if (!session || !token || !this.isActive(session)) return new InvalidRefreshTokenError();
@@ -87,11 +88,15 @@ export class SessionService {
           generation: token.generation + 1,
           createdAt: now,
         });
-      } else if (!(await this.withinGrace(em, session, token, successor, now))) {
-        session.revokedAt = now;
-        await em.flush();
-        await this.allowlist.revokeSession(session.user.id, session.id);
-        return new RefreshTokenReusedError();
+      } else {
+        const replay = await this.classifyReplay(em, session, token, successor, now);
+        if (replay === 'mismatch') return new InvalidRefreshTokenError();
+        if (replay === 'reuse') {
+          session.revokedAt = now;
+          await em.flush();
+          await this.allowlist.revokeSession(session.user.id, session.id);
+          return new RefreshTokenReusedError();
+        }
       }
       session.lastUsedAt = now;
       await em.flush();
@@ -201,19 +206,24 @@ export class SessionService {
   }
 
   /**
-   * A retired token is still honoured briefly when it is the immediate predecessor of the session's
-   * current token: it then yields that same current token (the derived successor).
+   * A retired token presented again. Within the grace window, the immediate predecessor of the
+   * session's current token yields that same current token (the derived successor): that is a second
+   * tab. Note what this admits: within the window, whoever holds that predecessor (a second tab, or a
+   * thief who took it) gets the current token too. Past the window, or for an older token, it is reuse.
+   * If the derived successor does not match the stored one, the successor was derived with another
+   * REFRESH_TOKEN_SECRET (a rolling deploy, two dev processes): refused, but not treated as theft.
    */
-  private async withinGrace(
+  private async classifyReplay(
     em: EntityManager,
     session: Session,
     token: RefreshToken,
     successor: string,
     now: Date,
-  ): Promise<boolean> {
-    if (now.getTime() - token.rotatedAt!.getTime() > this.settings.refreshGraceSeconds * 1000) return false;
+  ): Promise<'grace' | 'reuse' | 'mismatch'> {
+    if (now.getTime() - token.rotatedAt!.getTime() > this.settings.refreshGraceSeconds * 1000) return 'reuse';
     const next = await em.findOne(RefreshToken, { session, generation: token.generation + 1 });
-    return next !== null && !next.rotatedAt && next.tokenHash === sha256(successor);
+    if (!next || next.rotatedAt) return 'reuse';
+    return next.tokenHash === sha256(successor) ? 'grace' : 'mismatch';
   }
 
   private successorOf(token: string): string {

@@ -102,6 +102,32 @@ describe('asymmetric signing and JWKS', () => {
     expect(await meStatus(first, token)).toBe(200);
   });
 
+  it('pins each key to its own algorithm when HS256 and EdDSA keys are configured together', async () => {
+    // With an HS256 key configured, HS256 is an accepted algorithm overall: only the per-key check stops
+    // an HS256 token that names the EdDSA key and is "signed" with its public half.
+    const oct = { kty: 'oct', kid: 'hs-old', k: Buffer.from('an-old-hs256-secret-of-at-least-32-bytes!!').toString('base64url') };
+    const mixed = await app([oct, ed], first);
+    const { token } = await registered(mixed.gql);
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: ed.kid });
+    const claims = decodeJwt(token);
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: ed.kid })
+      .sign(Buffer.from(ed.x!, 'base64url'));
+    expect(await meStatus(mixed, confused)).toBe(401);
+    // The same claims under the HS256 key itself are genuine (an older key still verifies)...
+    const genuine = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'hs-old' })
+      .sign(Buffer.from(oct.k, 'base64url'));
+    expect(await meStatus(mixed, genuine)).toBe(200);
+    // ... but not when they bring their own key location.
+    const withJku = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'hs-old', jku: 'https://attacker.example/jwks' })
+      .sign(Buffer.from(oct.k, 'base64url'));
+    expect(await meStatus(mixed, withJku)).toBe(401);
+    // The HS256 secret is never published.
+    expect((await jwksOf(mixed)).keys.map((k) => k.kid)).toEqual([ed.kid]);
+  });
+
   it('publishes an empty key set when signing with an HS256 secret', async () => {
     const symmetric = await startTestApp();
     started.push(symmetric);

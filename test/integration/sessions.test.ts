@@ -237,3 +237,107 @@ describe('changePassword', () => {
     expect((await login(t.gql, input.email, 'a brand new password')).__typename).toBe('AuthSuccess');
   });
 });
+
+describe('races with a password change', () => {
+  it('two concurrent changes from the same old password: exactly one wins', async () => {
+    const { input, token } = await registered(t.gql);
+    const other = (await login(t.gql, input.email, input.password)).accessToken;
+    const [a, b] = await Promise.all([
+      t.gql(CHANGE_PASSWORD, { current: input.password, next: 'password of the owner' }, token),
+      t.gql(CHANGE_PASSWORD, { current: input.password, next: 'password of the other' }, other),
+    ]);
+    const outcomes = [a, b].map((r) => r.body.data.changePassword.__typename).sort();
+    expect(outcomes).toEqual(['ChangePasswordSuccess', 'InvalidCredentialsError']);
+    const winner = a.body.data.changePassword.__typename === 'ChangePasswordSuccess' ? 'password of the owner' : 'password of the other';
+    const loser = winner === 'password of the owner' ? 'password of the other' : 'password of the owner';
+    expect((await login(t.gql, input.email, winner)).__typename).toBe('AuthSuccess');
+    expect((await login(t.gql, input.email, loser)).__typename).toBe('InvalidCredentialsError');
+  });
+
+  it('no session opened with the old password outlives the change', async () => {
+    // A slower hash keeps logins in flight while the change commits, which is the race. (Its own
+    // instance also runs on the real clock, unlike `t`, whose clock earlier tests moved on.)
+    const slow = await startTestApp({ db: t.db, redisPrefix: t.redisPrefix, env: { BCRYPT_COST: '8' } });
+    try {
+      const { input, token } = await registered(slow.gql);
+      const [change, ...logins] = await Promise.all([
+        slow.gql(CHANGE_PASSWORD, { current: input.password, next: 'the new password' }, token),
+        ...Array.from({ length: 12 }, () => slow.gql(LOGIN, { email: input.email, password: input.password })),
+      ]);
+      expect(change.body.data.changePassword.__typename).toBe('ChangePasswordSuccess');
+      for (const res of logins) {
+        const result = res.body.data.login;
+        if (result.__typename === 'AuthSuccess') expect((await slow.gql(ME, {}, result.accessToken)).status).toBe(401);
+        else expect(result.__typename).toBe('InvalidCredentialsError');
+      }
+      const live = (await slow.gql(SESSIONS, {}, token)).body.data.sessions;
+      expect(live.map((s: { id: string }) => s.id)).toEqual([sidOf(token)]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('refresh across a REFRESH_TOKEN_SECRET change', () => {
+  it('refuses a grace-window replay whose successor was derived with another secret, without ending the session', async () => {
+    const otherSecret = await startTestApp({
+      db: t.db,
+      redisPrefix: t.redisPrefix,
+      now: () => Date.now() + offsetMs,
+      env: { REFRESH_TOKEN_SECRET: 'a-different-refresh-secret-0123456789abcdef', SESSION_IDLE_TTL: '10m', SESSION_ABSOLUTE_TTL: '1h' },
+    });
+    try {
+      const { refreshToken } = await registered(t.gql);
+      const next = await refresh(refreshToken);
+      const replay = (await otherSecret.gql(REFRESH, { refreshToken })).body.data.refreshToken;
+      expect(replay.__typename).toBe('InvalidRefreshTokenError');
+      expect(await meStatus(next.accessToken)).toBe(200);
+      expect((await refresh(next.refreshToken)).__typename).toBe('AuthSuccess');
+    } finally {
+      await otherSecret.close();
+    }
+  });
+});
+
+describe('session details and upkeep', () => {
+  it('records the user agent and the client address through trusted proxies at sign-in', async () => {
+    const proxied = await startTestApp({ db: t.db, redisPrefix: t.redisPrefix, env: { TRUST_PROXY_HOPS: '1' } });
+    try {
+      const { input } = await registered(proxied.gql);
+      const res = await fetch(proxied.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'PhoneApp/1.0',
+          'x-forwarded-for': '6.6.6.6, 203.0.113.7',
+        },
+        body: JSON.stringify({ query: LOGIN, variables: { email: input.email, password: input.password } }),
+      });
+      const phone = ((await res.json()) as any).data.login.accessToken;
+      const sessions = (await proxied.gql(SESSIONS, {}, phone)).body.data.sessions;
+      expect(sessions.find((s: { current: boolean }) => s.current)).toMatchObject({ userAgent: 'PhoneApp/1.0', ipAddress: '203.0.113.7' });
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('answers SESSION_NOT_FOUND for an id that is not a session id at all', async () => {
+    const { token } = await registered(t.gql);
+    expect((await t.gql(REVOKE, { id: 'not-a-uuid' }, token)).body.data.revokeSession.code).toBe('SESSION_NOT_FOUND');
+  });
+
+  it('prunes sessions a day after they ended, with their refresh tokens', async () => {
+    const { token, user } = await registered(t.gql);
+    await t.gql(LOGOUT, {}, token);
+    const count = async (sql: string) => (await t.db.query(sql, [user.id])).rows[0].n as number;
+    const sessionsSql = 'select count(*)::int as n from sessions where user_id = $1';
+    const tokensSql = 'select count(*)::int as n from refresh_tokens r join sessions s on s.id = r.session_id where s.user_id = $1';
+    expect(await count(sessionsSql)).toBe(1);
+    await t.app.server.services.sessions.pruneEnded();
+    expect(await count(sessionsSql)).toBe(1);
+    later(25 * 3600);
+    await t.app.server.services.sessions.pruneEnded();
+    expect(await count(sessionsSql)).toBe(0);
+    expect(await count(tokensSql)).toBe(0);
+  });
+});
