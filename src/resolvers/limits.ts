@@ -44,7 +44,7 @@ export function operationLimits(limits: OperationLimits = DEFAULT_LIMITS): Valid
         }
         hashing += names.filter((name) => root?.getFields()[name]?.extensions?.hashesPassword).length;
         if (hashing > 1) {
-          context.reportError(tooMuch('Only one register or login per request.'));
+          context.reportError(tooMuch('Only one password-checking operation (register, login, password or email change, reset, deletion) per request.'));
           hashing = -Infinity; // report once
         }
       },

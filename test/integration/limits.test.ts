@@ -28,7 +28,7 @@ describe('one request cannot buy many attempts', () => {
       { input: newUser() },
     );
     expect(two.status).toBe(400);
-    expect(two.body.errors![0].message).toBe('Only one register or login per request.');
+    expect(two.body.errors![0].message).toBe('Only one password-checking operation (register, login, password or email change, reset, deletion) per request.');
     expect(two.body.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(t.app.hashPool.completed).toBe(before);
   });
