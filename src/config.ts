@@ -193,6 +193,10 @@ export function loadConfig(env: Env = process.env): Config {
   // process's state only, so a production deployment (often several instances) must name real servers.
   if (isProduction && get('DATABASE_URL') === undefined) problems.push('DATABASE_URL is required when NODE_ENV=production');
   if (isProduction && get('REDIS_URL') === undefined) problems.push('REDIS_URL is required when NODE_ENV=production');
+  // Without SMTP the outbox transport writes messages, reset links included, to the log: fine on a
+  // developer's machine, an account-takeover hole in production.
+  if (isProduction && get('SMTP_URL') === undefined) problems.push('SMTP_URL is required when NODE_ENV=production');
+  if (isProduction && get('APP_URL') === undefined) problems.push('APP_URL is required when NODE_ENV=production');
 
   const secretOf = (name: string): { value: Uint8Array; generated: boolean } => {
     const raw = get(name);
@@ -222,6 +226,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
+
+  const appUrl = get('APP_URL');
+  if (appUrl && /[?#]/.test(appUrl)) problems.push('APP_URL must be a base URL without ? or # (links add their own path and query)');
 
   const corsRaw = get('CORS_ORIGINS') ?? '*';
   const corsOrigins = corsRaw.split(',').map((o) => o.trim()).filter(Boolean);

@@ -151,7 +151,9 @@ export class InvalidTokenError extends ErrorResult {
 
 @ObjectType('EmailNotVerifiedError', {
   implements: ErrorResult,
-  description: 'The password is right, but the email address must be verified first (see `requestEmailVerification`).',
+  description:
+    'The email address must be verified before signing in: returned by `register` (the account was created) and ' +
+    'by `login` after the right password, when the service requires verification.',
 })
 export class EmailNotVerifiedError extends ErrorResult {
   constructor() {

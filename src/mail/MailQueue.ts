@@ -21,7 +21,8 @@ export interface MailTransport {
  * The queue lives in this process: messages waiting for a retry are lost if the process stops.
  */
 export class MailQueue {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Scheduled retries, with the subject of the message each one will resend. */
+  private readonly timers = new Map<NodeJS.Timeout, string>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
@@ -39,7 +40,10 @@ export class MailQueue {
   /** Waits for sends in progress, cancels pending retries. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const [timer, subject] of this.timers) {
+      clearTimeout(timer);
+      this.logger.error('mail not delivered: retry cancelled by shutdown', { subject });
+    }
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
     this.transport.close?.();
@@ -62,7 +66,7 @@ export class MailQueue {
           this.timers.delete(timer);
           this.attempt(message, attempt + 1);
         }, delay);
-        this.timers.add(timer);
+        this.timers.set(timer, message.subject);
       },
     );
     this.inFlight.add(sending);

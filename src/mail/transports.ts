@@ -10,7 +10,12 @@ export class SmtpTransport implements MailTransport {
   private readonly transporter: Transporter;
 
   constructor(url: string, private readonly from: string, timeoutMs = 10_000) {
-    this.transporter = nodemailer.createTransport(url, {
+    // Pooled: when the server comes back, queued retries share a few connections instead of each
+    // opening its own. Timeouts bound how long a send (and shutdown) can hang on a stuck server.
+    this.transporter = nodemailer.createTransport({
+      url,
+      pool: true,
+      maxConnections: 2,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,

@@ -22,6 +22,10 @@ import type { SessionService } from './SessionService';
 import { checkEmail, checkGivenPassword, checkNewPassword, collect } from './validation';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/** A new reset link for the same account at most this often: requests in between send nothing. */
+const RESET_COOLDOWN_MS = 60_000;
+/** Reset lookups running after their answers; beyond this, requests are dropped (and logged). */
+const MAX_PENDING_RESETS = 100;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
@@ -34,6 +38,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
  * gets the same InvalidTokenError. Mail is queued after commit and never fails a response.
  */
 export class AccountService {
+  private pendingResets = 0;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly hasher: PasswordHasher,
@@ -59,7 +65,8 @@ export class AccountService {
   async requestEmailVerification(viewer: AccessClaims): Promise<boolean> {
     const send = await this.orm.em.fork().transactional(async (em) => {
       const user = await this.viewerIn(em, viewer);
-      return user.emailVerified ? undefined : this.prepareVerification(em, user);
+      const locked = await this.lockUser(em, user.id);
+      return !locked || locked.emailVerified ? undefined : this.prepareVerification(em, locked);
     });
     send?.();
     return true;
@@ -68,7 +75,7 @@ export class AccountService {
   async verifyEmail(token: string): Promise<AccountUpdated | InvalidTokenError> {
     return this.orm.em.fork().transactional(async (em) => {
       const used = await this.consume(em, token, 'verify_email');
-      const user = used && (await em.findOne(User, { id: used.user.id }));
+      const user = used && (await this.lockUser(em, used.user.id));
       // A link sent to an earlier address proves nothing about the current one.
       if (!used || !user || user.email !== used.email) return new InvalidTokenError();
       user.emailVerifiedAt ??= new Date(this.now());
@@ -84,10 +91,15 @@ export class AccountService {
   requestPasswordReset(email: string): boolean {
     const checked = checkEmail('email', email);
     if (!checked.ok) return true;
+    if (this.pendingResets >= MAX_PENDING_RESETS) {
+      this.logger.warn('password reset request dropped: too many in progress');
+      return true;
+    }
+    this.pendingResets += 1;
     setImmediate(() => {
-      this.sendPasswordReset(checked.value).catch((error: unknown) =>
-        this.logger.error('password reset request failed', { error }),
-      );
+      this.sendPasswordReset(checked.value)
+        .catch((error: unknown) => this.logger.error('password reset request failed', { error }))
+        .finally(() => (this.pendingResets -= 1));
     });
     return true;
   }
@@ -100,12 +112,13 @@ export class AccountService {
     const passwordHash = await this.hasher.hash(checked.value);
     return this.orm.em.fork().transactional(async (em) => {
       const used = await this.consume(em, token, 'reset_password');
-      const user = used && (await em.findOne(User, { id: used.user.id }));
+      const user = used && (await this.lockUser(em, used.user.id));
       if (!used || !user || user.email !== used.email) return new InvalidTokenError();
       user.passwordHash = passwordHash;
       // Following the emailed link proves the address too.
       user.emailVerifiedAt ??= new Date(this.now());
       await em.flush();
+      await this.forgetPendingChanges(em, user.id);
       await this.sessions.end(user.id, {}, em);
       return new AccountUpdated(user);
     });
@@ -131,7 +144,11 @@ export class AccountService {
     const ttl = this.settings.accountTokens.changeEmailTtlSeconds;
     // Whether the new address is taken is decided when it is confirmed (by the unique constraint), so
     // this answer does not reveal which addresses have accounts.
-    const token = await em.transactional((tx) => this.issue(tx, user, 'change_email', values.newEmail, ttl));
+    const token = await em.transactional(async (tx) => {
+      const locked = await this.lockUser(tx, user.id);
+      if (!locked) throw unauthenticated(true);
+      return this.issue(tx, locked, 'change_email', values.newEmail, ttl);
+    });
     this.mail.enqueue(templates.confirmEmailChange(values.newEmail, this.settings.appUrl, token, ttl));
     this.mail.enqueue(templates.emailChangeRequested(user.email, values.newEmail));
     return new EmailChangeRequested(values.newEmail);
@@ -141,7 +158,7 @@ export class AccountService {
     try {
       return await this.orm.em.fork().transactional(async (em) => {
         const used = await this.consume(em, token, 'change_email');
-        const user = used && (await em.findOne(User, { id: used.user.id }));
+        const user = used && (await this.lockUser(em, used.user.id));
         if (!used || !user) return new InvalidTokenError();
         user.email = used.email;
         user.emailVerifiedAt = new Date(this.now());
@@ -171,15 +188,34 @@ export class AccountService {
     return new AccountDeleted();
   }
 
+  /**
+   * After a password change or reset, pending email changes and reset links die: whoever started them
+   * may be the person the new password is meant to lock out.
+   */
+  async forgetPendingChanges(em: EntityManager, userId: string): Promise<void> {
+    await em.nativeDelete(AccountToken, { user: userId, purpose: { $in: ['change_email', 'reset_password'] }, usedAt: null });
+  }
+
   private async sendPasswordReset(email: string): Promise<void> {
     const ttl = this.settings.accountTokens.resetPasswordTtlSeconds;
     const sent = await this.orm.em.fork().transactional(async (em) => {
-      const user = await em.findOne(User, { email });
-      return user && { to: user.email, token: await this.issue(em, user, 'reset_password', user.email, ttl) };
+      const found = await em.findOne(User, { email });
+      if (!found) return null;
+      const user = await this.lockUser(em, found.id);
+      const recent = await em.count(AccountToken, {
+        user: found.id,
+        purpose: 'reset_password',
+        usedAt: null,
+        createdAt: { $gt: new Date(this.now() - RESET_COOLDOWN_MS) },
+      });
+      // Someone asking again and again must not flood the owner's inbox.
+      if (!user || recent > 0) return null;
+      return { to: user.email, token: await this.issue(em, user, 'reset_password', user.email, ttl) };
     });
     if (sent) this.mail.enqueue(templates.resetPassword(sent.to, this.settings.appUrl, sent.token, ttl));
   }
 
+  /** The caller holds the user's row lock, so concurrent issues for one user cannot both survive. */
   private async issue(em: EntityManager, user: User, purpose: AccountTokenPurpose, email: string, ttlSeconds: number) {
     await em.nativeDelete(AccountToken, { user: user.id, purpose, usedAt: null });
     const token = randomBytes(32).toString('base64url');
@@ -205,6 +241,11 @@ export class AccountService {
     found.usedAt = new Date(this.now());
     await em.flush();
     return found;
+  }
+
+  /** Reads the user under a row lock, serialising every change of this account until commit. */
+  private lockUser(em: EntityManager, userId: string): Promise<User | null> {
+    return em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   }
 
   private async viewerIn(em: EntityManager, viewer: AccessClaims): Promise<User> {

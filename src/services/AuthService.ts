@@ -27,7 +27,10 @@ export class AuthService {
     private readonly logger: Logger,
   ) {}
 
-  async register(input: RegisterInput, client: ClientInfo): Promise<AuthSuccess | EmailTakenError | InvalidInputError> {
+  async register(
+    input: RegisterInput,
+    client: ClientInfo,
+  ): Promise<AuthSuccess | EmailTakenError | EmailNotVerifiedError | InvalidInputError> {
     const { values, errors } = collect({
       email: checkEmail('email', input.email),
       password: checkNewPassword('password', input.password),
@@ -51,6 +54,8 @@ export class AuthService {
         // The unique constraint on users.email decides between concurrent registrations.
         await em.flush();
         const sendVerification = await this.accounts.prepareVerification(em, user);
+        // When verification is required, the account exists but is not signed in until it is verified.
+        if (this.requireEmailVerification) return { result: new EmailNotVerifiedError(), sendVerification };
         return { result: await this.sessions.open(em, user, client), sendVerification };
       });
       sendVerification();
@@ -127,6 +132,7 @@ export class AuthService {
       if (!current || current.passwordHash !== verifiedHash) return new InvalidCredentialsError();
       current.passwordHash = passwordHash;
       await tx.flush();
+      await this.accounts.forgetPendingChanges(tx, user.id);
       const ended = await this.sessions.end(user.id, { except: viewer.sessionId }, tx);
       return new ChangePasswordSuccess(current, ended.length);
     });

@@ -64,8 +64,10 @@ export class RegisterInput {
 
 export const RegisterResult = createUnionType({
   name: 'RegisterResult',
-  description: 'The outcome of `register`.',
-  types: () => [AuthSuccess, EmailTakenError, InvalidInputError] as const,
+  description:
+    'The outcome of `register`. `EmailNotVerifiedError` when the service requires verification: the account ' +
+    'was created and a link sent; sign in after following it.',
+  types: () => [AuthSuccess, EmailTakenError, InvalidInputError, EmailNotVerifiedError] as const,
 });
 
 export const LoginResult = createUnionType({

@@ -106,6 +106,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
+    // Production requires a mail server and a front-end URL; tests of production mode that do not
+    // send mail get a closed port (sends fail and are retried in the background, harmlessly).
+    ...(options.env?.NODE_ENV === 'production' && { SMTP_URL: 'smtp://127.0.0.1:9', APP_URL: 'https://app.example' }),
     ...options.env,
   });
   const logs: string[] = [];

@@ -103,14 +103,16 @@ describe('password reset', () => {
     const verification = await smtp.waitFor(input.email, 1);
     await t.gql(REQUEST_RESET, { e: input.email });
     const older = await smtp.waitFor(input.email, 2);
+    offsetMs = 61_000; // past the one-minute cooldown between reset links
     await t.gql(REQUEST_RESET, { e: input.email });
     const newer = await smtp.waitFor(input.email, 3);
+    offsetMs = 0;
     expect(await reset(older.token, 'a fresh new password')).toEqual(invalidToken);
     // A verification token cannot reset a password, nor a reset token verify an address.
     expect(await reset(verification.token, 'a fresh new password')).toEqual(invalidToken);
     expect(await verify(newer.token)).toEqual(invalidToken);
     // Expired after PASSWORD_RESET_TTL (30 min).
-    offsetMs = 31 * 60 * 1000;
+    offsetMs = 32 * 60 * 1000;
     try {
       expect(await reset(newer.token, 'a fresh new password')).toEqual(invalidToken);
     } finally {
@@ -119,7 +121,78 @@ describe('password reset', () => {
   });
 });
 
+describe('reset requests cannot be used to flood or to keep old links alive', () => {
+  it('sends at most one reset link a minute per account, even for concurrent requests', async () => {
+    const { input } = await registered(t.gql);
+    await smtp.waitFor(input.email, 1);
+    await Promise.all(Array.from({ length: 8 }, () => t.gql(REQUEST_RESET, { e: input.email })));
+    await smtp.waitFor(input.email, 2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(smtp.to(input.email)).toHaveLength(2);
+    const { rows } = await t.db.query(
+      `select count(*)::int as n from account_tokens t join users u on u.id = t.user_id
+       where u.email = $1 and t.purpose = 'reset_password' and t.used_at is null`,
+      [input.email],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('a reset link for the old address does nothing once the address changed', async () => {
+    const { input, token } = await registered(t.gql);
+    await t.gql(REQUEST_RESET, { e: input.email });
+    const resetMail = await smtp.waitFor(input.email, 2);
+    const next = `renamed.${Date.now()}@example.com`;
+    await t.gql(REQUEST_CHANGE, { e: next, p: input.password }, token);
+    await t.gql(CONFIRM_CHANGE, { t: (await smtp.waitFor(next)).token });
+    expect(await reset(resetMail.token, 'an attacker password')).toEqual(invalidToken);
+    expect(await login(next, input.password)).toBe('AuthSuccess');
+  });
+});
+
 describe('email change', () => {
+  it('a pending change dies when the owner resets or changes the password (no takeover by the requester)', async () => {
+    const { input, token } = await registered(t.gql);
+    const attackerAddress = `attacker.${Date.now()}@example.com`;
+    await t.gql(REQUEST_CHANGE, { e: attackerAddress, p: input.password }, token);
+    const attackerLink = await smtp.waitFor(attackerAddress);
+
+    // The owner follows the notice's advice and resets the password.
+    await t.gql(REQUEST_RESET, { e: input.email });
+    const resetMail = await smtp.waitFor(input.email, 3); // verification, change notice, reset
+    expect((await reset(resetMail.token, 'the owner takes it back')).__typename).toBe('AccountUpdated');
+    expect((await t.gql(CONFIRM_CHANGE, { t: attackerLink.token })).body.data.confirmEmailChange.code).toBe('INVALID_TOKEN');
+
+    // Likewise after changePassword.
+    const fresh = (await t.gql(LOGIN, { email: input.email, password: 'the owner takes it back' })).body.data.login;
+    const second = `attacker2.${Date.now()}@example.com`;
+    await t.gql(REQUEST_CHANGE, { e: second, p: 'the owner takes it back' }, fresh.accessToken);
+    const secondLink = await smtp.waitFor(second);
+    const change = await t.gql(
+      `mutation { changePassword(currentPassword: "the owner takes it back", newPassword: "and changes it again") { __typename } }`,
+      {},
+      fresh.accessToken,
+    );
+    expect(change.body.data.changePassword.__typename).toBe('ChangePasswordSuccess');
+    expect((await t.gql(CONFIRM_CHANGE, { t: secondLink.token })).body.data.confirmEmailChange.code).toBe('INVALID_TOKEN');
+    expect((await t.gql(ME, {}, fresh.accessToken)).body.data.me.email).toBe(input.email);
+  });
+
+  it('racing a registration of the same address: exactly one gets it, no internal error', async () => {
+    const { input, token } = await registered(t.gql);
+    const contested = `raced.${Date.now()}@example.com`;
+    await t.gql(REQUEST_CHANGE, { e: contested, p: input.password }, token);
+    const link = await smtp.waitFor(contested);
+    const [confirmed, registration] = await Promise.all([
+      t.gql(CONFIRM_CHANGE, { t: link.token }),
+      t.gql(REGISTER, { input: newUser({ email: contested }) }),
+    ]);
+    const outcomes = [confirmed.body.data.confirmEmailChange.__typename, registration.body.data.register.__typename];
+    expect(outcomes.filter((o) => o === 'AccountUpdated' || o === 'AuthSuccess')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'EmailTakenError')).toHaveLength(1);
+    const { rows } = await t.db.query('select count(*)::int as n from users where email = $1', [contested]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it('needs the current password, mails the new address and notifies the old, then switches', async () => {
     const { input, token } = await registered(t.gql);
     const next = `moved.${Date.now()}@example.com`;
@@ -188,7 +261,9 @@ describe('mail server outage', () => {
       await smtp.start();
     }
     const mail = await smtp.waitFor(input.email, 1, 15_000);
-    expect((await verify(mail.token)).__typename).toBe('AccountUpdated');
+    const verified = await verify(mail.token);
+    expect(verified.__typename).toBe('AccountUpdated');
+    expect(verified.user.emailVerified).toBe(true);
   });
 });
 
@@ -198,7 +273,11 @@ describe('with REQUIRE_EMAIL_VERIFICATION=true', () => {
       env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, REQUIRE_EMAIL_VERIFICATION: 'true' },
     });
     try {
-      const { input } = await registered(strict.gql);
+      const input = newUser();
+      // Registration creates the account and sends the link, but signs nobody in.
+      const created = (await strict.gql(REGISTER, { input })).body.data.register;
+      expect(created).toMatchObject({ __typename: 'EmailNotVerifiedError', code: 'EMAIL_NOT_VERIFIED' });
+      expect(created.accessToken).toBeUndefined();
       const attempt = async (password: string) =>
         (await strict.gql(LOGIN, { email: input.email, password })).body.data.login.__typename;
       expect(await attempt('wrong password')).toBe('InvalidCredentialsError');

@@ -47,7 +47,9 @@ describe('loadConfig', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems).toHaveLength(8);
+    expect(error!.problems).toHaveLength(10);
+    expect(error!.message).toContain('SMTP_URL is required when NODE_ENV=production');
+    expect(error!.message).toContain('APP_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('REFRESH_TOKEN_SECRET is required when NODE_ENV=production');
     expect(error!.message).toContain('DATABASE_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('JWT_SECRET (or JWT_KEYS) is required when NODE_ENV=production');
@@ -65,6 +67,8 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
       REFRESH_TOKEN_SECRET: 'y'.repeat(32),
+      SMTP_URL: 'smtp://mail.example:587',
+      APP_URL: 'https://app.example',
       DATABASE_URL: 'postgresql://db/auth',
       REDIS_URL: 'redis://cache:6379',
     });
@@ -74,6 +78,10 @@ describe('loadConfig', () => {
 
   it('refuses a Redis key prefix that would break cluster hash tags', () => {
     expect(() => loadConfig({ REDIS_KEY_PREFIX: 'app{1}:' })).toThrow(/REDIS_KEY_PREFIX must not contain/);
+  });
+
+  it('refuses an APP_URL with a query or fragment', () => {
+    expect(() => loadConfig({ APP_URL: 'https://app.example/#/' })).toThrow(/APP_URL must be a base URL/);
   });
 
   it('treats empty variables as unset', () => {
