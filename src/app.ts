@@ -1,4 +1,5 @@
 import { HashPool } from './auth/HashPool';
+import { MemoryRateLimiter, noRateLimits, RedisRateLimiter, type RateLimiter } from './auth/RateLimiter';
 import { SigningKeys } from './auth/SigningKeys';
 import { MemoryTokenAllowlist } from './auth/MemoryTokenAllowlist';
 import { createRedisClient, RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
@@ -41,23 +42,27 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
   const cleanups: Cleanup[] = [['database', () => orm.close(true)]];
   try {
     let allowlist: TokenAllowlist;
+    let limiter: RateLimiter;
     if (config.redisUrl) {
       const { redisUrl, dependencyTimeoutMs } = config;
       // If Redis is down at start the service still comes up; authenticated requests fail closed
       // (SERVICE_UNAVAILABLE) until the client reconnects in the background.
-      allowlist = new RedisTokenAllowlist(
+      const redisAllowlist = new RedisTokenAllowlist(
         () => createRedisClient(redisUrl, dependencyTimeoutMs, logger),
         config.redisKeyPrefix,
         dependencyTimeoutMs,
         logger,
         now,
       );
+      allowlist = redisAllowlist;
+      limiter = new RedisRateLimiter((command) => redisAllowlist.run(command), config.redisKeyPrefix);
       cleanups.unshift(['token store', () => allowlist.close()]);
     } else {
       logger.warn(
         'REDIS_URL is not set: using an in-process token store; tokens live in this process only, do not run more than one instance',
       );
       allowlist = new MemoryTokenAllowlist(now);
+      limiter = new MemoryRateLimiter(now);
       cleanups.unshift(['token store', () => allowlist.close()]);
     }
 
@@ -85,7 +90,18 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     );
     cleanups.unshift(['mail queue', () => mail.close()]);
 
-    const server = await createServer({ config, keys, logger, orm, allowlist, hashPool, mail, now });
+    if (!config.rateLimits) logger.warn('RATE_LIMITS=off: no brute-force limits (development only)');
+    const server = await createServer({
+      config,
+      keys,
+      logger,
+      orm,
+      allowlist,
+      hashPool,
+      mail,
+      limiter: config.rateLimits ? limiter : noRateLimits,
+      now,
+    });
     cleanups.unshift(['http server', () => server.stop()]);
     // Ended sessions and expired emailed tokens are deleted hourly (any instance may do it; it is idempotent).
     const pruning = setInterval(() => {

@@ -67,6 +67,17 @@ export interface Config {
     readonly resetPasswordTtlSeconds: number;
     readonly changeEmailTtlSeconds: number;
   };
+  /** Attempts allowed per window; undefined when RATE_LIMITS=off (development only). */
+  readonly rateLimits:
+    | {
+        readonly windowSeconds: number;
+        readonly loginPerAccount: number;
+        readonly loginPerIp: number;
+        readonly registerPerIp: number;
+        readonly resetPerIp: number;
+        readonly refreshPerIp: number;
+      }
+    | undefined;
   /** When true, login answers EmailNotVerifiedError until the address is verified. */
   readonly requireEmailVerification: boolean;
   readonly bcryptCost: number;
@@ -227,6 +238,9 @@ export function loadConfig(env: Env = process.env): Config {
     return fallback;
   };
 
+  const rateLimitsOff = oneOf('RATE_LIMITS', ['on', 'off'], 'on') === 'off';
+  if (rateLimitsOff && isProduction) problems.push('RATE_LIMITS=off is not allowed when NODE_ENV=production');
+
   const appUrl = get('APP_URL');
   if (appUrl && /[?#]/.test(appUrl)) problems.push('APP_URL must be a base URL without ? or # (links add their own path and query)');
 
@@ -275,6 +289,16 @@ export function loadConfig(env: Env = process.env): Config {
       changeEmailTtlSeconds: duration('EMAIL_CHANGE_TTL', 24 * 3600, 60, 30 * 86400),
     },
     requireEmailVerification: bool('REQUIRE_EMAIL_VERIFICATION', false),
+    rateLimits: rateLimitsOff
+      ? undefined
+      : {
+          windowSeconds: duration('RATE_LIMIT_WINDOW', 15 * 60, 10, 86400),
+          loginPerAccount: int('RATE_LIMIT_LOGIN_PER_ACCOUNT', 5, 1, 10000),
+          loginPerIp: int('RATE_LIMIT_LOGIN_PER_IP', 50, 1, 1000000),
+          registerPerIp: int('RATE_LIMIT_REGISTER_PER_IP', 20, 1, 1000000),
+          resetPerIp: int('RATE_LIMIT_RESET_PER_IP', 20, 1, 1000000),
+          refreshPerIp: int('RATE_LIMIT_REFRESH_PER_IP', 600, 1, 1000000),
+        },
     // bcrypt cost 4 is the algorithm's minimum; tests use it. 12 is ~280 ms per hash on a 2-core box.
     bcryptCost: int('BCRYPT_COST', 12, 4, 16),
     hashPool: {

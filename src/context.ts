@@ -26,6 +26,8 @@ export interface RequestContext {
   logger: Logger;
   /** Where the request came from (user agent, client IP through trusted proxies). */
   client: ClientInfo;
+  /** Set when a result was RateLimitedError; sent as the Retry-After header. */
+  retryAfter?: number;
   /**
    * The request's authentication, resolved on first use and then remembered. Lazy so that `register`
    * and `login` neither pay for nor fail on whatever `Authorization` header the client sends.

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Field, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 
 /**
  * Two kinds of failure, kept apart on purpose:
@@ -17,6 +17,7 @@ export enum ErrorCode {
   SESSION_NOT_FOUND = 'SESSION_NOT_FOUND',
   INVALID_TOKEN = 'INVALID_TOKEN',
   EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 
 registerEnumType(ErrorCode, {
@@ -33,6 +34,7 @@ registerEnumType(ErrorCode, {
     SESSION_NOT_FOUND: { description: 'No session with this id belongs to the signed-in user.' },
     INVALID_TOKEN: { description: 'An emailed link token is wrong, already used or expired (deliberately not saying which).' },
     EMAIL_NOT_VERIFIED: { description: 'Login refused until the email address is verified (when the service requires it).' },
+    RATE_LIMITED: { description: 'Too many attempts; try again after `RateLimitedError.retryAfter` seconds.' },
   },
 });
 
@@ -163,10 +165,29 @@ export class EmailNotVerifiedError extends ErrorResult {
   }
 }
 
+@ObjectType('RateLimitedError', {
+  implements: ErrorResult,
+  description:
+    'Too many attempts for this account or from this address. Nothing was checked; retry after `retryAfter` ' +
+    'seconds (also sent as the Retry-After header).',
+})
+export class RateLimitedError extends ErrorResult {
+  @Field(() => Int, { description: 'Seconds to wait before trying again.' })
+  retryAfter: number;
+
+  constructor(retryAfter: number) {
+    super();
+    this.code = ErrorCode.RATE_LIMITED;
+    this.message = `Too many attempts. Please try again in ${retryAfter} seconds.`;
+    this.retryAfter = retryAfter;
+  }
+}
+
 /** Top-level error codes (in `errors[].extensions.code`). */
 export const TopLevelCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -197,4 +218,15 @@ export class ServiceUnavailableError extends GraphQLError {
       extensions: { code: TopLevelCode.SERVICE_UNAVAILABLE, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
     });
   }
+}
+
+/** A top-level 429 for operations whose result has no place for RateLimitedError. */
+export function rateLimited(retryAfter: number): GraphQLError {
+  return new GraphQLError(`Too many attempts. Please try again in ${retryAfter} seconds.`, {
+    extensions: {
+      code: TopLevelCode.RATE_LIMITED,
+      retryAfter,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+    },
+  });
 }

@@ -22,6 +22,8 @@ import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import type { MailQueue } from './mail/MailQueue';
 import { AccountService } from './services/AccountService';
+import { AttemptLimits } from './services/AttemptLimits';
+import type { RateLimiter } from './auth/RateLimiter';
 import { AuthService } from './services/AuthService';
 import { SessionService } from './services/SessionService';
 import { UserService } from './services/UserService';
@@ -34,6 +36,7 @@ export interface ServerDeps {
   allowlist: TokenAllowlist;
   hashPool: HashPool;
   mail: MailQueue;
+  limiter: RateLimiter;
   /** Injectable clock for tests; defaults to the system clock. */
   now?: () => number;
 }
@@ -49,7 +52,7 @@ export interface AppServer {
 
 /** Wires services and builds the HTTP + Apollo server. No side effects until `listen`. */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
-  const { config, keys, logger, orm, allowlist, hashPool, mail } = deps;
+  const { config, keys, logger, orm, allowlist, hashPool, mail, limiter } = deps;
   const now = deps.now ?? Date.now;
 
   const tokens = new AccessTokens(
@@ -62,7 +65,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     now,
   );
   const hasher = new PasswordHasher(hashPool, config.bcryptCost);
-  const sessions = new SessionService(orm, tokens, allowlist, config.sessions, now);
+  const limits = new AttemptLimits(limiter, config.rateLimits);
+  const sessions = new SessionService(orm, tokens, allowlist, config.sessions, limits, now);
   const accounts = new AccountService(
     orm,
     hasher,
@@ -70,12 +74,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     allowlist,
     mail,
     { accountTokens: config.accountTokens, appUrl: config.mail.appUrl },
+    limits,
     logger,
     now,
   );
   const services = {
     accounts,
-    auth: new AuthService(orm, hasher, sessions, accounts, config.requireEmailVerification, logger),
+    auth: new AuthService(orm, hasher, sessions, accounts, config.requireEmailVerification, limits, logger),
     sessions,
     users: new UserService(orm),
   };
@@ -104,6 +109,15 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       // before main.ts's hard deadline.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.shutdownGraceMs * 0.7) }),
       authenticateBeforeExecution(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, response }) {
+              if (contextValue.retryAfter) response.http.headers.set('retry-after', String(contextValue.retryAfter));
+            },
+          };
+        },
+      },
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : (ApolloServerPluginLandingPageLocalDefault({ embed: true }) as ApolloServerPlugin<RequestContext>),
@@ -146,6 +160,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
 const PUBLIC_CODES = new Set<string>([
   TopLevelCode.UNAUTHENTICATED,
   TopLevelCode.SERVICE_UNAVAILABLE,
+  TopLevelCode.RATE_LIMITED,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',

@@ -94,6 +94,14 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return Number(revoked);
   }
 
+  /**
+   * Runs any command on this allowlist's connection, with the same time limit, reconnection and
+   * fail-closed behaviour; shared with the rate limiter so the service keeps one Redis connection.
+   */
+  run<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
+    return this.call(() => command(this.client));
+  }
+
   async ping(): Promise<void> {
     await this.call(() => this.client.ping());
   }

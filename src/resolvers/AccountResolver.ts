@@ -33,7 +33,7 @@ export class AccountResolver {
       'say whether the account exists.',
   })
   requestPasswordReset(@Arg('email', () => EmailAddress) email: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.accounts.requestPasswordReset(email);
+    return ctx.services.accounts.requestPasswordReset(email, ctx.client);
   }
 
   @HashesPassword()

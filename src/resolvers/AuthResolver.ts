@@ -31,7 +31,7 @@ export class AuthResolver {
       'retired. Ignores any `Authorization` header.',
   })
   refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.sessions.refresh(refreshToken);
+    return ctx.services.sessions.refresh(refreshToken, ctx.client);
   }
 
   @RequiresViewer()

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { ServiceUnavailableError, TopLevelCode } from '../errors';
+import { RateLimitedError, ServiceUnavailableError, TopLevelCode } from '../errors';
 import { isDatabaseLayerError } from '../logger';
 
 /**
@@ -12,7 +12,10 @@ import { isDatabaseLayerError } from '../logger';
  */
 export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
   try {
-    return await next();
+    const result: unknown = await next();
+    // A rate-limited result also tells HTTP clients when to retry (header set by the server plugin).
+    if (result instanceof RateLimitedError) context.retryAfter = Math.max(context.retryAfter ?? 0, result.retryAfter);
+    return result;
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     if (isDependencyFailure(error)) {

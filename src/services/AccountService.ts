@@ -12,13 +12,15 @@ import {
   InvalidCredentialsError,
   InvalidInputError,
   InvalidTokenError,
+  rateLimited,
   unauthenticated,
 } from '../errors';
 import type { Logger } from '../logger';
 import type { MailQueue } from '../mail/MailQueue';
 import { templates } from '../mail/templates';
 import { AccountDeleted, AccountUpdated, EmailChangeRequested } from '../types/account.types';
-import type { SessionService } from './SessionService';
+import type { AttemptLimits } from './AttemptLimits';
+import type { ClientInfo, SessionService } from './SessionService';
 import { checkEmail, checkGivenPassword, checkNewPassword, collect } from './validation';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -47,6 +49,7 @@ export class AccountService {
     private readonly allowlist: TokenAllowlist,
     private readonly mail: MailQueue,
     private readonly settings: Pick<Config, 'accountTokens'> & { appUrl: string },
+    private readonly limits: AttemptLimits,
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {}
@@ -88,7 +91,9 @@ export class AccountService {
    * neither the answer nor its timing says whether the account exists. Only an existing account gets
    * mail.
    */
-  requestPasswordReset(email: string): boolean {
+  async requestPasswordReset(email: string, client: ClientInfo): Promise<boolean> {
+    const limited = await this.limits.reset(client.ipAddress);
+    if (limited) throw rateLimited(limited.retryAfter);
     const checked = checkEmail('email', email);
     if (!checked.ok) return true;
     if (this.pendingResets >= MAX_PENDING_RESETS) {

@@ -8,12 +8,14 @@ import {
   EmailTakenError,
   InvalidCredentialsError,
   InvalidInputError,
+  RateLimitedError,
   unauthenticated,
 } from '../errors';
 import type { Logger } from '../logger';
 import type { AuthSuccess, RegisterInput } from '../types/auth.types';
 import { ChangePasswordSuccess } from '../types/session.types';
 import type { AccountService } from './AccountService';
+import type { AttemptLimits } from './AttemptLimits';
 import type { ClientInfo, SessionService } from './SessionService';
 import { checkEmail, checkGivenPassword, checkName, checkNewPassword, collect } from './validation';
 
@@ -24,13 +26,14 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
     private readonly requireEmailVerification: boolean,
+    private readonly limits: AttemptLimits,
     private readonly logger: Logger,
   ) {}
 
   async register(
     input: RegisterInput,
     client: ClientInfo,
-  ): Promise<AuthSuccess | EmailTakenError | EmailNotVerifiedError | InvalidInputError> {
+  ): Promise<AuthSuccess | EmailTakenError | EmailNotVerifiedError | InvalidInputError | RateLimitedError> {
     const { values, errors } = collect({
       email: checkEmail('email', input.email),
       password: checkNewPassword('password', input.password),
@@ -38,6 +41,8 @@ export class AuthService {
       lastName: checkName('lastName', 'Last name', input.lastName),
     });
     if (errors.length > 0) return new InvalidInputError(errors);
+    const limited = await this.limits.register(client.ipAddress);
+    if (limited) return limited;
 
     const passwordHash = await this.hasher.hash(values.password);
     try {
@@ -70,12 +75,15 @@ export class AuthService {
     email: string,
     password: string,
     client: ClientInfo,
-  ): Promise<AuthSuccess | InvalidCredentialsError | EmailNotVerifiedError | InvalidInputError> {
+  ): Promise<AuthSuccess | InvalidCredentialsError | EmailNotVerifiedError | InvalidInputError | RateLimitedError> {
     const { values, errors } = collect({
       email: checkEmail('email', email),
       password: checkGivenPassword('password', password),
     });
     if (errors.length > 0) return new InvalidInputError(errors);
+    // Counted before the password is looked at: a blocked guess costs no bcrypt work and says nothing.
+    const limited = await this.limits.login(values.email, client.ipAddress);
+    if (limited) return limited;
 
     const em = this.orm.em.fork();
     const user = await em.findOne(User, { email: values.email });
@@ -85,6 +93,7 @@ export class AuthService {
       ? await this.hasher.verify(values.password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(values.password);
     if (!user || !valid) return new InvalidCredentialsError();
+    await this.limits.loginSucceeded(values.email);
     const verifiedHash = this.hasher.needsRehash(user.passwordHash)
       ? await this.rehash(em, user, values.password)
       : user.passwordHash;

@@ -5,9 +5,10 @@ import type { AccessClaims, AccessTokens } from '../auth/AccessTokens';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
 import type { Config } from '../config';
 import { AccountToken, RefreshToken, Session, User } from '../entities';
-import { InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError } from '../errors';
+import { InvalidRefreshTokenError, RateLimitedError, RefreshTokenReusedError, SessionNotFoundError } from '../errors';
 import { AuthSuccess } from '../types/auth.types';
 import { RevokeSessionSuccess, type SessionType } from '../types/session.types';
+import type { AttemptLimits } from './AttemptLimits';
 
 /** Where a sign-in came from, as shown in the viewer's session list. */
 export interface ClientInfo {
@@ -43,6 +44,7 @@ export class SessionService {
     private readonly tokens: AccessTokens,
     private readonly allowlist: TokenAllowlist,
     private readonly settings: Config['sessions'],
+    private readonly limits: AttemptLimits,
     private readonly now: () => number,
   ) {}
 
@@ -63,7 +65,12 @@ export class SessionService {
     return this.signIn(user, session, refreshToken);
   }
 
-  async refresh(presented: string): Promise<AuthSuccess | InvalidRefreshTokenError | RefreshTokenReusedError> {
+  async refresh(
+    presented: string,
+    client: ClientInfo,
+  ): Promise<AuthSuccess | InvalidRefreshTokenError | RefreshTokenReusedError | RateLimitedError> {
+    const limited = await this.limits.refresh(client.ipAddress);
+    if (limited) return limited;
     if (!REFRESH_TOKEN.test(presented)) return new InvalidRefreshTokenError();
     const tokenHash = sha256(presented);
     return this.orm.em.fork().transactional(async (em) => {

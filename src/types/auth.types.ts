@@ -5,6 +5,7 @@ import {
   InvalidCredentialsError,
   InvalidInputError,
   InvalidRefreshTokenError,
+  RateLimitedError,
   RefreshTokenReusedError,
 } from '../errors';
 import { DateTime, EmailAddress } from '../scalars';
@@ -67,19 +68,19 @@ export const RegisterResult = createUnionType({
   description:
     'The outcome of `register`. `EmailNotVerifiedError` when the service requires verification: the account ' +
     'was created and a link sent; sign in after following it.',
-  types: () => [AuthSuccess, EmailTakenError, InvalidInputError, EmailNotVerifiedError] as const,
+  types: () => [AuthSuccess, EmailTakenError, InvalidInputError, EmailNotVerifiedError, RateLimitedError] as const,
 });
 
 export const LoginResult = createUnionType({
   name: 'LoginResult',
   description: 'The outcome of `login`.',
-  types: () => [AuthSuccess, InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError] as const,
+  types: () => [AuthSuccess, InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError, RateLimitedError] as const,
 });
 
 export const RefreshResult = createUnionType({
   name: 'RefreshResult',
   description: 'The outcome of `refreshToken`.',
-  types: () => [AuthSuccess, InvalidRefreshTokenError, RefreshTokenReusedError] as const,
+  types: () => [AuthSuccess, InvalidRefreshTokenError, RefreshTokenReusedError, RateLimitedError] as const,
 });
 
 @ArgsType()

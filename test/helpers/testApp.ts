@@ -106,6 +106,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
+    // Limits on, but far above what a test file does from one address; rateLimits.test.ts sets low ones.
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    RATE_LIMIT_REGISTER_PER_IP: '100000',
+    RATE_LIMIT_RESET_PER_IP: '100000',
+    RATE_LIMIT_REFRESH_PER_IP: '100000',
     // Production requires a mail server and a front-end URL; tests of production mode that do not
     // send mail get a closed port (sends fail and are retried in the background, harmlessly).
     ...(options.env?.NODE_ENV === 'production' && { SMTP_URL: 'smtp://127.0.0.1:9', APP_URL: 'https://app.example' }),
@@ -153,6 +159,7 @@ export const LOGIN = /* GraphQL */ `
       ... on AuthSuccess { accessToken tokenType expiresAt refreshToken refreshTokenExpiresAt user { id email firstName lastName } }
       ... on ErrorResult { code message }
       ... on InvalidInputError { fields { field message } }
+      ... on RateLimitedError { retryAfter }
     }
   }
 `;
@@ -190,6 +197,7 @@ export const REFRESH = /* GraphQL */ `
       __typename
       ... on AuthSuccess { accessToken expiresAt refreshToken refreshTokenExpiresAt user { id } }
       ... on ErrorResult { code message }
+      ... on RateLimitedError { retryAfter }
     }
   }
 `;
