@@ -1,3 +1,4 @@
+import { preloadCommonPasswords } from './auth/commonPasswords';
 import { HashPool } from './auth/HashPool';
 import { MemoryRateLimiter, noRateLimits, RedisRateLimiter, type RateLimiter } from './auth/RateLimiter';
 import { SigningKeys } from './auth/SigningKeys';
@@ -70,6 +71,7 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     // the service starts anyway, failing closed until Redis is back).
     await allowlist.ping().catch(() => logger.error('token store not reachable at start; failing closed until it is'));
 
+    preloadCommonPasswords();
     const hashPool = new HashPool({
       ...config.hashPool,
       onWorkerError: (error) => logger.error('hashing worker failed; replacing it', { error }),

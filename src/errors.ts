@@ -94,10 +94,11 @@ export class EmailTakenError extends ErrorResult {
   description: 'Login refused. Deliberately the same whether the email is unknown or the password is wrong.',
 })
 export class InvalidCredentialsError extends ErrorResult {
-  constructor() {
+  /** `currentPassword`: for operations that re-check the signed-in user's password. */
+  constructor(kind: 'login' | 'currentPassword' = 'login') {
     super();
     this.code = ErrorCode.INVALID_CREDENTIALS;
-    this.message = 'Invalid email or password.';
+    this.message = kind === 'login' ? 'Invalid email or password.' : 'The current password is not correct.';
   }
 }
 

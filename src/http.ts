@@ -167,7 +167,8 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * header is ignored entirely, so rotating it changes nothing.
  */
 export function clientAddress(req: IncomingMessage, trustedHops: number): string | undefined {
-  const peer = req.socket.remoteAddress;
+  // An IPv4 client on a dual-stack socket shows as "::ffff:203.0.113.7"; one address, one spelling.
+  const peer = req.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
   if (trustedHops === 0) return peer;
   const header = req.headers['x-forwarded-for'];
   const chain = (Array.isArray(header) ? header.join(',') : (header ?? ''))

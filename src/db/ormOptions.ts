@@ -65,7 +65,11 @@ export function buildOrmOptions(
       ...common,
       driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
       dbName: 'postgres',
-      driverOptions: { connection: { pglite: () => new PGlite(settings.dataDir) } },
+      driverOptions: {
+        connection: { pglite: () => new PGlite(settings.dataDir) },
+        // One connection only: a request that cannot get it fails like on PostgreSQL, not after 60 s.
+        acquireConnectionTimeout: settings.dependencyTimeoutMs,
+      },
     };
   }
 

@@ -24,6 +24,13 @@ import type { ClientInfo, SessionService } from './SessionService';
 import { checkEmail, checkGivenPassword, checkNewPassword, collect } from './validation';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Thrown inside a transaction to roll it back when a new password resembles the account. */
+class RejectedPassword extends Error {
+  constructor(readonly fieldError: FieldError) {
+    super(fieldError.message);
+  }
+}
 /** A new reset link for the same account at most this often: requests in between send nothing. */
 const RESET_COOLDOWN_MS = 60_000;
 /** Reset lookups running after their answers; beyond this, requests are dropped (and logged). */
@@ -111,22 +118,31 @@ export class AccountService {
 
   /** Sets a new password from a reset link, ends every session of the user, and burns the token. */
   async resetPassword(token: string, newPassword: string): Promise<AccountUpdated | InvalidTokenError | InvalidInputError> {
+    if (!TOKEN.test(token)) return new InvalidTokenError();
     const checked = checkNewPassword('newPassword', newPassword);
     if (!checked.ok) return new InvalidInputError([checked.error]);
-    if (!TOKEN.test(token)) return new InvalidTokenError();
     const passwordHash = await this.hasher.hash(checked.value);
-    return this.orm.em.fork().transactional(async (em) => {
-      const used = await this.consume(em, token, 'reset_password');
-      const user = used && (await this.lockUser(em, used.user.id));
-      if (!used || !user || user.email !== used.email) return new InvalidTokenError();
-      user.passwordHash = passwordHash;
-      // Following the emailed link proves the address too.
-      user.emailVerifiedAt ??= new Date(this.now());
-      await em.flush();
-      await this.forgetPendingChanges(em, user.id);
-      await this.sessions.end(user.id, {}, em);
-      return new AccountUpdated(user);
-    });
+    try {
+      return await this.orm.em.fork().transactional(async (em) => {
+        const used = await this.consume(em, token, 'reset_password');
+        const user = used && (await this.lockUser(em, used.user.id));
+        if (!used || !user || user.email !== used.email) return new InvalidTokenError();
+        // Checked against the account only now that the token says which account it is. A refusal
+        // throws, so the transaction rolls back and the token stays usable for a better password.
+        const personal = checkNewPassword('newPassword', newPassword, user);
+        if (!personal.ok) throw new RejectedPassword(personal.error);
+        user.passwordHash = passwordHash;
+        // Following the emailed link proves the address too.
+        user.emailVerifiedAt ??= new Date(this.now());
+        await em.flush();
+        await this.forgetPendingChanges(em, user.id);
+        await this.sessions.end(user.id, {}, em);
+        return new AccountUpdated(user);
+      });
+    } catch (error) {
+      if (error instanceof RejectedPassword) return new InvalidInputError([error.fieldError]);
+      throw error;
+    }
   }
 
   /** Mails a confirmation link to the new address and a notice to the current one. */
@@ -142,7 +158,7 @@ export class AccountService {
     if (errors.length > 0) return new InvalidInputError(errors);
     const em = this.orm.em.fork();
     const user = await this.viewerIn(em, viewer);
-    if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError();
+    if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
     if (values.newEmail === user.email) {
       return new InvalidInputError([new FieldError('newEmail', 'This is already your email address.')]);
     }
@@ -185,7 +201,7 @@ export class AccountService {
     const checked = checkGivenPassword('currentPassword', currentPassword);
     const em = this.orm.em.fork();
     const user = await this.viewerIn(em, viewer);
-    if (!checked.ok || !(await this.hasher.verify(checked.value, user.passwordHash))) return new InvalidCredentialsError();
+    if (!checked.ok || !(await this.hasher.verify(checked.value, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
     await em.transactional(async (tx) => {
       await tx.nativeDelete(User, { id: user.id });
       await this.allowlist.revokeAllForUser(user.id);

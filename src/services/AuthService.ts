@@ -36,7 +36,7 @@ export class AuthService {
   ): Promise<AuthSuccess | EmailTakenError | EmailNotVerifiedError | InvalidInputError | RateLimitedError> {
     const { values, errors } = collect({
       email: checkEmail('email', input.email),
-      password: checkNewPassword('password', input.password),
+      password: checkNewPassword('password', input.password, input),
       firstName: checkName('firstName', 'First name', input.firstName),
       lastName: checkName('lastName', 'Last name', input.lastName),
     });
@@ -120,17 +120,17 @@ export class AuthService {
     currentPassword: string,
     newPassword: string,
   ): Promise<ChangePasswordSuccess | InvalidCredentialsError | InvalidInputError> {
-    const { values, errors } = collect({
-      currentPassword: checkGivenPassword('currentPassword', currentPassword),
-      newPassword: checkNewPassword('newPassword', newPassword),
-    });
-    if (errors.length > 0) return new InvalidInputError(errors);
-
     const em = this.orm.em.fork();
     const user = await em.findOne(User, { id: viewer.userId });
     if (!user) throw unauthenticated(true);
+    const { values, errors } = collect({
+      currentPassword: checkGivenPassword('currentPassword', currentPassword),
+      newPassword: checkNewPassword('newPassword', newPassword, user),
+    });
+    if (errors.length > 0) return new InvalidInputError(errors);
+
     const verifiedHash = user.passwordHash;
-    if (!(await this.hasher.verify(values.currentPassword, verifiedHash))) return new InvalidCredentialsError();
+    if (!(await this.hasher.verify(values.currentPassword, verifiedHash))) return new InvalidCredentialsError('currentPassword');
     const passwordHash = await this.hasher.hash(values.newPassword);
 
     return em.transactional(async (tx) => {
@@ -138,7 +138,7 @@ export class AuthService {
       // password only the first wins; the second was checked against a password that no longer holds.
       const current = await tx.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       // (Compared with the string kept above: the transaction shares `user` and the refresh updates it.)
-      if (!current || current.passwordHash !== verifiedHash) return new InvalidCredentialsError();
+      if (!current || current.passwordHash !== verifiedHash) return new InvalidCredentialsError('currentPassword');
       current.passwordHash = passwordHash;
       await tx.flush();
       await this.accounts.forgetPendingChanges(tx, user.id);

@@ -74,7 +74,8 @@ export class SessionService {
     if (!REFRESH_TOKEN.test(presented)) return new InvalidRefreshTokenError();
     const tokenHash = sha256(presented);
     return this.orm.em.fork().transactional(async (em) => {
-      const [row] = await em.getConnection().execute<Array<{ session_id: string }>>(
+      // em.execute runs inside this transaction (on its connection, not a second one from the pool).
+      const [row] = await em.execute<Array<{ session_id: string }>>(
         'select session_id from refresh_tokens where token_hash = ?',
         [tokenHash],
       );

@@ -90,6 +90,8 @@ describe('password reset', () => {
     const mail = await smtp.waitFor(input.email, 2);
 
     expect((await reset(mail.token, 'short')).__typename).toBe('InvalidInputError');
+    // A password containing the account's name is refused, and the link still works afterwards.
+    expect((await reset(mail.token, `${input.lastName} forever and ever`)).__typename).toBe('InvalidInputError');
     expect((await reset(mail.token, 'a fresh new password')).__typename).toBe('AccountUpdated');
     expect((await t.gql(ME, {}, token)).status).toBe(401);
     expect((await t.gql(REFRESH, { refreshToken })).body.data.refreshToken.__typename).toBe('InvalidRefreshTokenError');

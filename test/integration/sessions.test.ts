@@ -131,6 +131,19 @@ describe('sessions and refresh tokens', () => {
     expect((await refresh(current)).__typename).toBe('InvalidRefreshTokenError');
   });
 
+  it('refreshes many sessions at once without exhausting a small connection pool', async () => {
+    const small = await startTestApp({ db: t.db, redisPrefix: t.redisPrefix, env: { DB_POOL_MAX: '2' } });
+    try {
+      const devices = await Promise.all(Array.from({ length: 6 }, () => registered(small.gql)));
+      const results = await Promise.all(
+        devices.map(async (d) => (await small.gql(REFRESH, { refreshToken: d.refreshToken })).body.data?.refreshToken?.__typename),
+      );
+      expect(results).toEqual(Array(6).fill('AuthSuccess'));
+    } finally {
+      await small.close();
+    }
+  });
+
   it('never takes a refresh token as an access token, nor an access token as a refresh token', async () => {
     const { token, refreshToken } = await registered(t.gql);
     expect(await meStatus(refreshToken)).toBe(401);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gqlClient, LOGIN, LOGOUT, ME, newUser, REGISTER } from '../helpers/testApp';
+import { gqlClient, LOGIN, LOGOUT, ME, newUser, REFRESH, REGISTER } from '../helpers/testApp';
 import { runServiceToExit, startService } from '../helpers/spawnService';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'auth-zero-config-'));
@@ -24,6 +24,9 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
       expect(registered.body.data.register.__typename).toBe('AuthSuccess');
       const token = registered.body.data.register.accessToken;
       expect((await gql(ME, {}, token)).body.data.me.email).toBe(input.email);
+      // Refresh runs in one transaction on the embedded database's single connection.
+      const refreshed = await gql(REFRESH, { refreshToken: registered.body.data.register.refreshToken });
+      expect(refreshed.body.data.refreshToken.__typename).toBe('AuthSuccess');
       expect((await gql(LOGOUT, {}, token)).body.data.logout).toBe(true);
       expect((await gql(ME, {}, token)).status).toBe(401);
     } finally {

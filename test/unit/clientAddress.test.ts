@@ -17,6 +17,11 @@ describe('clientAddress', () => {
     expect(clientAddress(request('6.6.6.6, 203.0.113.7, 10.0.0.2'), 2)).toBe('203.0.113.7');
   });
 
+  it('spells IPv4 peers on a dual-stack socket as plain IPv4', () => {
+    expect(clientAddress(request(undefined, '::ffff:203.0.113.7'), 0)).toBe('203.0.113.7');
+    expect(clientAddress(request(undefined, '::1'), 0)).toBe('::1');
+  });
+
   it('falls back to the peer when the header is shorter than the trusted chain', () => {
     expect(clientAddress(request(undefined), 1)).toBe('10.0.0.9');
     expect(clientAddress(request('203.0.113.7'), 2)).toBe('10.0.0.9');
