@@ -1,4 +1,11 @@
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { Extensions } from 'type-graphql';
 import { rootFieldNames } from './rootFields';
 
@@ -12,9 +19,21 @@ export interface OperationLimits {
   maxRootFields: number;
   /** Aliases in the whole document. */
   maxAliases: number;
+  /** Nesting of selections, through fragments (our deepest real query is 4). */
+  maxDepth: number;
+  /** Fields selected in the whole document: a cap on the work one request can ask for. */
+  maxFields: number;
+  /** Directives in the whole document (each @skip/@include is evaluated per field). */
+  maxDirectives: number;
 }
 
-export const DEFAULT_LIMITS: OperationLimits = { maxRootFields: 10, maxAliases: 15 };
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxRootFields: 10,
+  maxAliases: 15,
+  maxDepth: 8,
+  maxFields: 200,
+  maxDirectives: 10,
+};
 
 /** Lexical tokens per document; Apollo refuses longer documents before parsing them fully. */
 export const MAX_TOKENS = 2000;
@@ -27,17 +46,33 @@ export function HashesPassword() {
 export function operationLimits(limits: OperationLimits = DEFAULT_LIMITS): ValidationRule {
   return (context: ValidationContext) => {
     let aliases = 0;
+    let fields = 0;
+    let directives = 0;
     let hashing = 0;
     const schema = context.getSchema();
     const document = context.getDocument();
+    const fragments = new Map(
+      document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
     return {
       Field(node) {
         if (node.alias && ++aliases === limits.maxAliases + 1) {
           context.reportError(tooMuch(`More than ${limits.maxAliases} aliases in one document.`));
         }
+        if (++fields === limits.maxFields + 1) {
+          context.reportError(tooMuch(`More than ${limits.maxFields} fields in one document.`));
+        }
+      },
+      Directive() {
+        if (++directives === limits.maxDirectives + 1) {
+          context.reportError(tooMuch(`More than ${limits.maxDirectives} directives in one document.`));
+        }
       },
       OperationDefinition(node) {
         const root = schema.getRootType(node.operation);
+        if (depthOf(node.selectionSet, fragments, new Set()) > limits.maxDepth) {
+          context.reportError(tooMuch(`Selections nested deeper than ${limits.maxDepth} levels.`));
+        }
         const names = rootFieldNames(node, document);
         if (names.length > limits.maxRootFields) {
           context.reportError(tooMuch(`More than ${limits.maxRootFields} root fields in one operation.`));
@@ -50,6 +85,30 @@ export function operationLimits(limits: OperationLimits = DEFAULT_LIMITS): Valid
       },
     };
   };
+}
+
+/** Depth of nested field selections, following fragment spreads (each fragment once per path). */
+function depthOf(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+  path: Set<string>,
+): number {
+  if (!selectionSet) return 0;
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, path) : 1);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, path));
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      // A fragment that spreads itself is refused by GraphQL validation; stop rather than loop.
+      if (!fragment || path.has(name)) continue;
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, new Set(path).add(name)));
+    }
+  }
+  return deepest;
 }
 
 /** Reported like any validation failure: HTTP 400, code GRAPHQL_VALIDATION_FAILED. */

@@ -46,6 +46,27 @@ describe('one request cannot buy many attempts', () => {
     expect(fine.status).toBe(200);
   });
 
+  it('caps depth (through fragments), total fields and directives', async () => {
+    const tooDeep = await t.gql(
+      `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }`,
+    );
+    expect(tooDeep.body.errors!.map((e) => e.message)).toContain('Selections nested deeper than 8 levels.');
+    const viaFragments = await t.gql(
+      `{ __schema { ...T } } fragment T on __Schema { types { fields { ...F } } }
+       fragment F on __Field { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } }`,
+    );
+    expect(viaFragments.body.errors!.map((e) => e.message)).toContain('Selections nested deeper than 8 levels.');
+
+    const wide = await t.gql(`{ me { ${'id email firstName lastName createdAt '.repeat(45)} } }`);
+    expect(wide.body.errors!.map((e) => e.message)).toContain('More than 200 fields in one document.');
+
+    const directives = await t.gql(`{ me { ${Array.from({ length: 11 }, () => 'id @include(if: true)').join(' ')} } }`);
+    expect(directives.body.errors!.map((e) => e.message)).toContain('More than 10 directives in one document.');
+
+    // An ordinary client query passes.
+    expect((await t.gql(`{ me { id email firstName lastName createdAt updatedAt emailVerified } }`)).status).toBe(200);
+  });
+
   it('refuses documents with too many tokens before parsing them fully', async () => {
     const res = await t.gql(`{ me { ${'__typename '.repeat(2500)} } }`);
     expect(res.status).toBe(400);
