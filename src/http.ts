@@ -17,6 +17,14 @@ export interface HttpOptions {
   corsOrigins: readonly string[];
   /** The public signing keys, served at JWKS_PATH for anyone verifying our tokens. */
   jwks: object;
+  /** Whether the dependencies answer, for /readyz. */
+  readiness: () => Promise<Readiness>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Per dependency, "up" or "down": no versions, hosts or error text. */
+  checks: Record<string, 'up' | 'down'>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,6 +48,14 @@ export function createRequestHandler<TContext extends object>(
     const url = new URL(req.url ?? '/', 'http://localhost');
     setCommonHeaders(req, res, options.corsOrigins);
 
+    if (url.pathname === '/healthz' && req.method === 'GET') {
+      // Liveness: the process answers. Dependencies are /readyz's business.
+      return sendJson(res, 200, { status: 'ok' });
+    }
+    if (url.pathname === '/readyz' && req.method === 'GET') {
+      const { ready, checks } = await options.readiness();
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
+    }
     if (url.pathname === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       res.setHeader('content-type', 'application/jwk-set+json');
       // Public and cacheable, but not for long: verifiers must see a new key soon after a rotation.
@@ -155,9 +171,13 @@ function setCommonHeaders(req: IncomingMessage, res: ServerResponse, corsOrigins
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+function sendJson(res: ServerResponse, status: number, body: object): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.end(JSON.stringify(body));
 }
 
 /**

@@ -15,7 +15,7 @@ import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
 import { createContextFactory, type RequestContext, type Services } from './context';
 import { TopLevelCode } from './errors';
-import { clientAddress, createRequestHandler, GRAPHQL_PATH } from './http';
+import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
 import { authenticateBeforeExecution } from './resolvers/viewer';
@@ -134,7 +134,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           authorization: req.headers.authorization,
           client: { userAgent: req.headers['user-agent'], ipAddress: clientAddress(req, config.trustProxyHops) },
         }),
-      { ...config, jwks: keys.jwks() },
+      { ...config, jwks: keys.jwks(), readiness: () => readiness(orm, allowlist, config.dependencyTimeoutMs) },
       logger,
     ),
   );
@@ -178,4 +178,24 @@ function maskUnexpected(formatted: GraphQLFormattedError): GraphQLFormattedError
     return { ...formatted, extensions };
   }
   return { message: 'Internal server error.', extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR } };
+}
+
+/** Both dependencies are asked at once, each within the dependency timeout. */
+async function readiness(orm: MikroORM, allowlist: TokenAllowlist, timeoutMs: number): Promise<Readiness> {
+  const probe = async (check: () => Promise<unknown>): Promise<'up' | 'down'> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([check(), new Promise((_, reject) => (timer = setTimeout(reject, timeoutMs)))]);
+      return 'up';
+    } catch {
+      return 'down';
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const [database, tokenStore] = await Promise.all([
+    probe(() => orm.em.fork().execute('select 1')),
+    probe(() => allowlist.ping()),
+  ]);
+  return { ready: database === 'up' && tokenStore === 'up', checks: { database, tokenStore } };
 }

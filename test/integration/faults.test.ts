@@ -81,6 +81,56 @@ describe('when Redis is unreachable', () => {
   }
 });
 
+describe('health and readiness', () => {
+  it('/healthz stays 200 while /readyz says which dependency is down, without versions or addresses', async () => {
+    const target = new URL(REDIS_URL);
+    const redisProxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    const redisPort = await redisProxy.start();
+    const db = await createTestDatabase();
+    const dbTarget = new URL(db.url);
+    const pgProxy = new TcpProxy({ host: dbTarget.hostname, port: Number(dbTarget.port || 5432) });
+    const viaProxy = new URL(db.url);
+    viaProxy.host = `127.0.0.1:${await pgProxy.start()}`;
+    const app = await startTestApp({
+      db,
+      env: { REDIS_URL: `redis://127.0.0.1:${redisPort}`, DATABASE_URL: viaProxy.toString(), DEPENDENCY_TIMEOUT_MS: '1000' },
+    });
+    const get = async (path: string) => {
+      const res = await fetch(app.url.replace('/graphql', path));
+      return { status: res.status, text: await res.text() };
+    };
+    try {
+      expect(await get('/healthz')).toEqual({ status: 200, text: '{"status":"ok"}' });
+      expect(await get('/readyz')).toEqual({
+        status: 200,
+        text: '{"status":"ready","checks":{"database":"up","tokenStore":"up"}}',
+      });
+
+      redisProxy.setMode('down');
+      expect((await get('/healthz')).status).toBe(200);
+      const noRedis = await get('/readyz');
+      expect(noRedis.status).toBe(503);
+      expect(JSON.parse(noRedis.text)).toEqual({ status: 'unavailable', checks: { database: 'up', tokenStore: 'down' } });
+
+      redisProxy.setMode('up');
+      pgProxy.setMode('down');
+      const noDatabase = await get('/readyz');
+      expect(noDatabase.status).toBe(503);
+      expect(JSON.parse(noDatabase.text).checks.database).toBe('down');
+      expect(noDatabase.text).not.toMatch(/127\.0\.0\.1|postgres|redis:|version/i);
+      expect((await get('/healthz')).status).toBe(200);
+
+      pgProxy.setMode('up');
+      await expect.poll(async () => (await get('/readyz')).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    } finally {
+      await app.close();
+      await redisProxy.stop();
+      await pgProxy.stop();
+      await db.drop();
+    }
+  });
+});
+
 describe('when PostgreSQL is unreachable', () => {
   let t: TestApp;
   let proxy: TcpProxy;
