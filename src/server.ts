@@ -65,7 +65,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     now,
   );
   const hasher = new PasswordHasher(hashPool, config.bcryptCost);
-  const limits = new AttemptLimits(limiter, config.rateLimits);
+  const limits = new AttemptLimits(limiter, config.rateLimits, config.sessions.refreshSecret);
   const sessions = new SessionService(orm, tokens, allowlist, config.sessions, limits, now);
   const accounts = new AccountService(
     orm,

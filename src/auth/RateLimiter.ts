@@ -7,6 +7,8 @@ import type { RedisClient } from './RedisTokenAllowlist';
  */
 export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /** Whether a key is already at its limit, without counting an attempt. */
+  peek(key: string, limit: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
   /** Forgets a key's attempts (a successful login clears the account's failures). */
   reset(key: string): Promise<void>;
 }
@@ -26,6 +28,15 @@ export class RedisRateLimiter implements RateLimiter {
       client.multi().incr(full).pExpire(full, windowSeconds * 1000, 'NX').pTTL(full).exec(),
     )) as unknown as [number, number, number];
     return { allowed: Number(count) <= limit, retryAfterSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
+  }
+
+  async peek(key: string, limit: number) {
+    const full = `${this.prefix}rl:${key}`;
+    const [count, ttl] = (await this.run((client) => client.multi().get(full).pTTL(full).exec())) as unknown as [
+      string | null,
+      number,
+    ];
+    return { allowed: Number(count ?? 0) < limit, retryAfterSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
   }
 
   async reset(key: string) {
@@ -48,6 +59,13 @@ export class MemoryRateLimiter implements RateLimiter {
     return { allowed: window.count <= limit, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
   }
 
+  async peek(key: string, limit: number) {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (!window || window.endsAt <= now) return { allowed: true, retryAfterSeconds: 0 };
+    return { allowed: window.count < limit, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
+  }
+
   async reset(key: string) {
     this.windows.delete(key);
   }
@@ -60,5 +78,6 @@ export class MemoryRateLimiter implements RateLimiter {
 /** No limits (RATE_LIMITS=off, for development). */
 export const noRateLimits: RateLimiter = {
   hit: async () => ({ allowed: true, retryAfterSeconds: 0 }),
+  peek: async () => ({ allowed: true, retryAfterSeconds: 0 }),
   reset: async () => undefined,
 };

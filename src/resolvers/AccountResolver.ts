@@ -45,7 +45,7 @@ export class AccountResolver {
     @Arg('newPassword', () => String) newPassword: string,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.accounts.resetPassword(token, newPassword);
+    return ctx.services.accounts.resetPassword(token, newPassword, ctx.client);
   }
 
   @RequiresViewer()

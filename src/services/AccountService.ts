@@ -12,6 +12,7 @@ import {
   InvalidCredentialsError,
   InvalidInputError,
   InvalidTokenError,
+  RateLimitedError,
   rateLimited,
   unauthenticated,
 } from '../errors';
@@ -117,13 +118,18 @@ export class AccountService {
   }
 
   /** Sets a new password from a reset link, ends every session of the user, and burns the token. */
-  async resetPassword(token: string, newPassword: string): Promise<AccountUpdated | InvalidTokenError | InvalidInputError> {
+  async resetPassword(
+    token: string,
+    newPassword: string,
+    client: ClientInfo,
+  ): Promise<AccountUpdated | InvalidTokenError | InvalidInputError | RateLimitedError> {
+    const limited = await this.limits.reset(client.ipAddress);
+    if (limited) return limited;
     if (!TOKEN.test(token)) return new InvalidTokenError();
     const checked = checkNewPassword('newPassword', newPassword);
     if (!checked.ok) return new InvalidInputError([checked.error]);
-    const passwordHash = await this.hasher.hash(checked.value);
     try {
-      return await this.orm.em.fork().transactional(async (em) => {
+      const result = await this.orm.em.fork().transactional(async (em) => {
         const used = await this.consume(em, token, 'reset_password');
         const user = used && (await this.lockUser(em, used.user.id));
         if (!used || !user || user.email !== used.email) return new InvalidTokenError();
@@ -131,7 +137,8 @@ export class AccountService {
         // throws, so the transaction rolls back and the token stays usable for a better password.
         const personal = checkNewPassword('newPassword', newPassword, user);
         if (!personal.ok) throw new RejectedPassword(personal.error);
-        user.passwordHash = passwordHash;
+        // Hashed only for a valid link: a stream of made-up tokens costs no bcrypt work.
+        user.passwordHash = await this.hasher.hash(checked.value);
         // Following the emailed link proves the address too.
         user.emailVerifiedAt ??= new Date(this.now());
         await em.flush();
@@ -139,6 +146,9 @@ export class AccountService {
         await this.sessions.end(user.id, {}, em);
         return new AccountUpdated(user);
       });
+      // The owner proved control of the address: a login lockout on the account ends too.
+      if (result instanceof AccountUpdated) await this.limits.loginSucceeded(result.user.email);
+      return result;
     } catch (error) {
       if (error instanceof RejectedPassword) return new InvalidInputError([error.fieldError]);
       throw error;
@@ -150,7 +160,7 @@ export class AccountService {
     viewer: AccessClaims,
     newEmail: string,
     currentPassword: string,
-  ): Promise<EmailChangeRequested | InvalidCredentialsError | InvalidInputError> {
+  ): Promise<EmailChangeRequested | InvalidCredentialsError | InvalidInputError | RateLimitedError> {
     const { values, errors } = collect({
       newEmail: checkEmail('newEmail', newEmail),
       currentPassword: checkGivenPassword('currentPassword', currentPassword),
@@ -158,7 +168,10 @@ export class AccountService {
     if (errors.length > 0) return new InvalidInputError(errors);
     const em = this.orm.em.fork();
     const user = await this.viewerIn(em, viewer);
+    const limited = await this.limits.currentPassword(user.id);
+    if (limited) return limited;
     if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
+    await this.limits.currentPasswordSucceeded(user.id);
     if (values.newEmail === user.email) {
       return new InvalidInputError([new FieldError('newEmail', 'This is already your email address.')]);
     }
@@ -197,10 +210,15 @@ export class AccountService {
    * Deletes the user and everything of theirs (sessions, refresh tokens, emailed tokens: by cascade) in
    * one transaction, and revokes every access token before it commits.
    */
-  async deleteAccount(viewer: AccessClaims, currentPassword: string): Promise<AccountDeleted | InvalidCredentialsError> {
+  async deleteAccount(
+    viewer: AccessClaims,
+    currentPassword: string,
+  ): Promise<AccountDeleted | InvalidCredentialsError | RateLimitedError> {
     const checked = checkGivenPassword('currentPassword', currentPassword);
     const em = this.orm.em.fork();
     const user = await this.viewerIn(em, viewer);
+    const limited = await this.limits.currentPassword(user.id);
+    if (limited) return limited;
     if (!checked.ok || !(await this.hasher.verify(checked.value, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
     await em.transactional(async (tx) => {
       await tx.nativeDelete(User, { id: user.id });

@@ -92,7 +92,10 @@ export class AuthService {
     const valid = user
       ? await this.hasher.verify(values.password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(values.password);
-    if (!user || !valid) return new InvalidCredentialsError();
+    if (!user || !valid) {
+      await this.limits.loginFailed(client.ipAddress);
+      return new InvalidCredentialsError();
+    }
     await this.limits.loginSucceeded(values.email);
     const verifiedHash = this.hasher.needsRehash(user.passwordHash)
       ? await this.rehash(em, user, values.password)
@@ -119,7 +122,7 @@ export class AuthService {
     viewer: AccessClaims,
     currentPassword: string,
     newPassword: string,
-  ): Promise<ChangePasswordSuccess | InvalidCredentialsError | InvalidInputError> {
+  ): Promise<ChangePasswordSuccess | InvalidCredentialsError | InvalidInputError | RateLimitedError> {
     const em = this.orm.em.fork();
     const user = await em.findOne(User, { id: viewer.userId });
     if (!user) throw unauthenticated(true);
@@ -129,8 +132,11 @@ export class AuthService {
     });
     if (errors.length > 0) return new InvalidInputError(errors);
 
+    const limited = await this.limits.currentPassword(user.id);
+    if (limited) return limited;
     const verifiedHash = user.passwordHash;
     if (!(await this.hasher.verify(values.currentPassword, verifiedHash))) return new InvalidCredentialsError('currentPassword');
+    await this.limits.currentPasswordSucceeded(user.id);
     const passwordHash = await this.hasher.hash(values.newPassword);
 
     return em.transactional(async (tx) => {

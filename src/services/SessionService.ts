@@ -71,6 +71,13 @@ export class SessionService {
   ): Promise<AuthSuccess | InvalidRefreshTokenError | RefreshTokenReusedError | RateLimitedError> {
     const limited = await this.limits.refresh(client.ipAddress);
     if (limited) return limited;
+    const result = await this.rotate(presented);
+    // Only failures count against the address: a NAT full of honest clients refreshing is fine.
+    if (!(result instanceof AuthSuccess)) await this.limits.refreshFailed(client.ipAddress);
+    return result;
+  }
+
+  private async rotate(presented: string): Promise<AuthSuccess | InvalidRefreshTokenError | RefreshTokenReusedError> {
     if (!REFRESH_TOKEN.test(presented)) return new InvalidRefreshTokenError();
     const tokenHash = sha256(presented);
     return this.orm.em.fork().transactional(async (em) => {

@@ -1,5 +1,5 @@
 import { createUnionType, Field, ObjectType } from 'type-graphql';
-import { EmailTakenError, InvalidCredentialsError, InvalidInputError, InvalidTokenError } from '../errors';
+import { EmailTakenError, InvalidCredentialsError, InvalidInputError, InvalidTokenError, RateLimitedError } from '../errors';
 import { EmailAddress } from '../scalars';
 import { UserType } from './UserType';
 
@@ -40,13 +40,13 @@ export const VerifyEmailResult = createUnionType({
 export const ResetPasswordResult = createUnionType({
   name: 'ResetPasswordResult',
   description: 'The outcome of `resetPassword`.',
-  types: () => [AccountUpdated, InvalidTokenError, InvalidInputError] as const,
+  types: () => [AccountUpdated, InvalidTokenError, InvalidInputError, RateLimitedError] as const,
 });
 
 export const RequestEmailChangeResult = createUnionType({
   name: 'RequestEmailChangeResult',
   description: 'The outcome of `requestEmailChange`.',
-  types: () => [EmailChangeRequested, InvalidCredentialsError, InvalidInputError] as const,
+  types: () => [EmailChangeRequested, InvalidCredentialsError, InvalidInputError, RateLimitedError] as const,
 });
 
 export const ConfirmEmailChangeResult = createUnionType({
@@ -58,5 +58,5 @@ export const ConfirmEmailChangeResult = createUnionType({
 export const DeleteAccountResult = createUnionType({
   name: 'DeleteAccountResult',
   description: 'The outcome of `deleteAccount`.',
-  types: () => [AccountDeleted, InvalidCredentialsError] as const,
+  types: () => [AccountDeleted, InvalidCredentialsError, RateLimitedError] as const,
 });

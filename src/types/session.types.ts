@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, Int, ObjectType } from 'type-graphql';
-import { InvalidCredentialsError, InvalidInputError, SessionNotFoundError } from '../errors';
+import { InvalidCredentialsError, InvalidInputError, RateLimitedError, SessionNotFoundError } from '../errors';
 import { DateTime } from '../scalars';
 import { UserType } from './UserType';
 
@@ -62,5 +62,5 @@ export class ChangePasswordSuccess {
 export const ChangePasswordResult = createUnionType({
   name: 'ChangePasswordResult',
   description: 'The outcome of `changePassword`.',
-  types: () => [ChangePasswordSuccess, InvalidCredentialsError, InvalidInputError] as const,
+  types: () => [ChangePasswordSuccess, InvalidCredentialsError, InvalidInputError, RateLimitedError] as const,
 });

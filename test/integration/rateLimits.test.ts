@@ -90,6 +90,55 @@ describe('login brute-force limits', () => {
     }
   });
 
+  it('an address over its limit is refused before any account counter moves (no mass lockout)', async () => {
+    const app = await limited({ TRUST_PROXY_HOPS: '1' });
+    const victim = await registered(app.gql);
+    const attacker = { 'x-forwarded-for': '203.0.113.66' };
+    for (let i = 0; i < 10; i++) await attempt(app, `someone${i}@example.com`, 'guess', attacker);
+    for (let i = 0; i < 20; i++) {
+      expect((await attempt(app, victim.input.email, 'guess', attacker)).result.__typename).toBe('RateLimitedError');
+    }
+    const owner = { 'x-forwarded-for': '198.51.100.7' };
+    expect((await attempt(app, victim.input.email, victim.input.password, owner)).result.__typename).toBe('AuthSuccess');
+  });
+
+  it('does not spend the address budget on successful logins', async () => {
+    const app = await limited();
+    const { input } = await registered(app.gql);
+    for (let i = 0; i < 15; i++) expect((await attempt(app, input.email, input.password)).result.__typename).toBe('AuthSuccess');
+  });
+
+  it('a password reset ends the account lockout', async () => {
+    const app = await limited({ RATE_LIMIT_RESET_PER_IP: '10' });
+    const { input } = await registered(app.gql);
+    for (let i = 0; i < 4; i++) await attempt(app, input.email, 'wrong guess');
+    expect((await attempt(app, input.email, input.password)).result.__typename).toBe('RateLimitedError');
+    await app.gql(`mutation { requestPasswordReset(email: "${input.email}") }`);
+    // The link is read from the outbox log line, as a developer would.
+    await expect.poll(() => app.logs.some((l) => l.includes('reset-password?token=')), { timeout: 5000 }).toBe(true);
+    const line = app.logs.find((l) => l.includes('reset-password?token='))!;
+    const token = /reset-password\?token=([A-Za-z0-9_-]{43})/.exec(line)![1];
+    const reset = await app.gql(`mutation($t: String!) { resetPassword(token: $t, newPassword: "a completely new passphrase") { __typename } }`, { t: token });
+    expect(reset.body.data.resetPassword.__typename).toBe('AccountUpdated');
+    expect((await attempt(app, input.email, 'a completely new passphrase')).result.__typename).toBe('AuthSuccess');
+  });
+
+  it('limits guesses of the current password by a signed-in session, and made-up reset links cost no bcrypt', async () => {
+    const app = await limited();
+    const { token } = await registered(app.gql);
+    const change = () =>
+      app.gql(`mutation { changePassword(currentPassword: "not it", newPassword: "whatever new passphrase") { __typename } }`, {}, token);
+    for (let i = 0; i < 3; i++) expect((await change()).body.data.changePassword.__typename).toBe('InvalidCredentialsError');
+    expect((await change()).body.data.changePassword.__typename).toBe('RateLimitedError');
+    const del = await app.gql(`mutation { deleteAccount(currentPassword: "not it") { __typename } }`, {}, token);
+    expect(del.body.data.deleteAccount.__typename).toBe('RateLimitedError');
+
+    const before = app.app.hashPool.completed;
+    const made = await app.gql(`mutation { resetPassword(token: "${'A'.repeat(43)}", newPassword: "a completely new passphrase") { __typename } }`);
+    expect(made.body.data.resetPassword.__typename).toBe('InvalidTokenError');
+    expect(app.app.hashPool.completed).toBe(before);
+  });
+
   it('counts concurrent attempts atomically', async () => {
     const app = await limited();
     const { input } = await registered(app.gql);
@@ -114,8 +163,14 @@ describe('other limits', () => {
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(blocked.body.errors![0].extensions!.code).toBe('RATE_LIMITED');
 
+    // Successful refreshes do not count (a NAT full of honest clients); failed ones do.
     let token = first.refreshToken;
-    for (let i = 0; i < 2; i++) token = (await app.gql(REFRESH, { refreshToken: token })).body.data.refreshToken.refreshToken;
+    for (let i = 0; i < 4; i++) token = (await app.gql(REFRESH, { refreshToken: token })).body.data.refreshToken.refreshToken;
+    for (let i = 0; i < 2; i++) {
+      expect((await app.gql(REFRESH, { refreshToken: `rt_${'x'.repeat(43)}` })).body.data.refreshToken.__typename).toBe(
+        'InvalidRefreshTokenError',
+      );
+    }
     expect((await app.gql(REFRESH, { refreshToken: token })).body.data.refreshToken.__typename).toBe('RateLimitedError');
   });
 });

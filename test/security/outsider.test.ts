@@ -92,6 +92,29 @@ describe('tokens an outsider can make', () => {
   });
 });
 
+describe('refresh and link tokens an outsider can make', () => {
+  it('are refused: made-up, altered, access-token-as-refresh, and made-up link tokens', async () => {
+    const input = newUser();
+    const session = (await gql(REGISTER, { input })).json().data.register;
+    const refresh = async (refreshToken: string) =>
+      (await gql('mutation($t: String!) { refreshToken(refreshToken: $t) { __typename } }', { t: refreshToken })).json().data
+        .refreshToken.__typename;
+    const flipped = session.refreshToken.slice(0, -1) + (session.refreshToken.endsWith('A') ? 'B' : 'A');
+    for (const bad of [`rt_${randomBytes(32).toString('base64url')}`, flipped, session.accessToken, '', 'rt_']) {
+      expect(await refresh(bad)).toBe('InvalidRefreshTokenError');
+    }
+    expect(await refresh(session.refreshToken)).toBe('AuthSuccess');
+    const link = randomBytes(32).toString('base64url');
+    for (const mutation of [
+      `mutation { verifyEmail(token: "${link}") { __typename } }`,
+      `mutation { confirmEmailChange(token: "${link}") { __typename } }`,
+      `mutation { resetPassword(token: "${link}", newPassword: "a long enough new passphrase") { __typename } }`,
+    ]) {
+      expect(JSON.stringify((await gql(mutation)).json().data)).toContain('InvalidTokenError');
+    }
+  });
+});
+
 describe('password guessing', () => {
   it('gets one guess per request: aliases and batches are refused', async () => {
     const { input } = await signUp();
@@ -101,7 +124,7 @@ describe('password guessing', () => {
     expect((await post(JSON.stringify(batch))).status).toBe(400);
   });
 
-  it('is limited per account, and rotating X-Forwarded-For does not help', async () => {
+  it('is limited per account whatever X-Forwarded-For says (per-address spoofing: rateLimits.test.ts)', async () => {
     const { input } = await signUp();
     const outcomes: string[] = [];
     for (let i = 0; i < 7; i++) {
@@ -144,6 +167,10 @@ describe('malformed and oversized requests', () => {
   });
 
   it('refuses deep, wide and token-heavy queries before running them', async () => {
+    // Only introspection types nest this deep in this schema; the depth limit refuses it on its own.
+    const deep = await gql(`{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }`);
+    expect(deep.status).toBe(400);
+    expect(deep.json().errors.map((e: { message: string }) => e.message)).toContain('Selections nested deeper than 8 levels.');
     expect((await gql(`{ me { ${'id '.repeat(250)} } }`)).status).toBe(400);
     expect((await gql(`{ ${'a: me { id } '.repeat(1)} ${Array.from({ length: 12 }, (_, i) => `m${i}: me { id }`).join(' ')} }`)).status).toBe(400);
     expect((await gql(`{ me { id ${'@include(if: true) '.repeat(12)} } }`)).status).toBe(400);
