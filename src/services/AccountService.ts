@@ -168,10 +168,8 @@ export class AccountService {
     if (errors.length > 0) return new InvalidInputError(errors);
     const em = this.orm.em.fork();
     const user = await this.viewerIn(em, viewer);
-    const limited = await this.limits.currentPassword(user.id);
-    if (limited) return limited;
-    if (!(await this.hasher.verify(values.currentPassword, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
-    await this.limits.currentPasswordSucceeded(user.id);
+    const refused = await this.checkCurrentPassword(user, values.currentPassword);
+    if (refused) return refused;
     if (values.newEmail === user.email) {
       return new InvalidInputError([new FieldError('newEmail', 'This is already your email address.')]);
     }
@@ -217,9 +215,8 @@ export class AccountService {
     const checked = checkGivenPassword('currentPassword', currentPassword);
     const em = this.orm.em.fork();
     const user = await this.viewerIn(em, viewer);
-    const limited = await this.limits.currentPassword(user.id);
-    if (limited) return limited;
-    if (!checked.ok || !(await this.hasher.verify(checked.value, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
+    const refused = checked.ok ? await this.checkCurrentPassword(user, checked.value) : new InvalidCredentialsError('currentPassword');
+    if (refused) return refused;
     await em.transactional(async (tx) => {
       await tx.nativeDelete(User, { id: user.id });
       await this.allowlist.revokeAllForUser(user.id);
@@ -280,6 +277,18 @@ export class AccountService {
     found.usedAt = new Date(this.now());
     await em.flush();
     return found;
+  }
+
+  /**
+   * The re-check of a signed-in user's password before a sensitive change, limited per user like logins
+   * (a stolen access token must not become unlimited password guesses). Null when it is right.
+   */
+  async checkCurrentPassword(user: User, password: string): Promise<InvalidCredentialsError | RateLimitedError | null> {
+    const limited = await this.limits.currentPassword(user.id);
+    if (limited) return limited;
+    if (!(await this.hasher.verify(password, user.passwordHash))) return new InvalidCredentialsError('currentPassword');
+    await this.limits.currentPasswordSucceeded(user.id);
+    return null;
   }
 
   /** Reads the user under a row lock, serialising every change of this account until commit. */

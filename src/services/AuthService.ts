@@ -132,11 +132,9 @@ export class AuthService {
     });
     if (errors.length > 0) return new InvalidInputError(errors);
 
-    const limited = await this.limits.currentPassword(user.id);
-    if (limited) return limited;
     const verifiedHash = user.passwordHash;
-    if (!(await this.hasher.verify(values.currentPassword, verifiedHash))) return new InvalidCredentialsError('currentPassword');
-    await this.limits.currentPasswordSucceeded(user.id);
+    const refused = await this.accounts.checkCurrentPassword(user, values.currentPassword);
+    if (refused) return refused;
     const passwordHash = await this.hasher.hash(values.newPassword);
 
     return em.transactional(async (tx) => {
