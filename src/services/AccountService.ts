@@ -147,7 +147,10 @@ export class AccountService {
         return new AccountUpdated(user);
       });
       // The owner proved control of the address: a login lockout on the account ends too.
-      if (result instanceof AccountUpdated) await this.limits.loginSucceeded(result.user.email);
+      if (result instanceof AccountUpdated) {
+        await this.limits.loginSucceeded(result.user.email);
+        await this.limits.currentPasswordSucceeded(result.user.id);
+      }
       return result;
     } catch (error) {
       if (error instanceof RejectedPassword) return new InvalidInputError([error.fieldError]);

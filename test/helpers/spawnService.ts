@@ -28,7 +28,10 @@ export async function startService(env: Record<string, string>, cwd: string, tim
   const child = spawnService({ PORT: '0', HOST: '127.0.0.1', ...env }, cwd);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start in time:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started service behind
+      reject(new Error(`service did not start in time:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"msg":"listening","url":"([^"]+)"/.exec(output);

@@ -35,7 +35,9 @@ beforeAll(async () => {
     BCRYPT_COST: '4',
     LOG_LEVEL: 'info',
   };
-  [a, b] = await Promise.all([startService(env, dir), startService(env, dir)]);
+  // Started one by one, so that if the second fails the first is still stopped in afterAll.
+  a = await startService(env, dir);
+  b = await startService(env, dir);
 }, 60_000);
 
 afterAll(async () => {
