@@ -16,8 +16,17 @@ export interface Services {
 
 /** What the context needs from an HTTP request. */
 export interface RequestInfo {
+  requestId: string;
   authorization: string | undefined;
   client: ClientInfo;
+}
+
+/** Filled in while a request runs, for its one log line (never tokens, passwords or hashes). */
+export interface RequestTrace {
+  /** The operation name, or its kind and root fields. */
+  operation?: string;
+  /** `ok`, the code of an expected failure, or the top-level error code. */
+  outcome?: string;
 }
 
 /** Built once per request, in one place (`createContextFactory`), and handed to every resolver. */
@@ -28,6 +37,8 @@ export interface RequestContext {
   client: ClientInfo;
   /** Set when a result was RateLimitedError; sent as the Retry-After header. */
   retryAfter?: number;
+  requestId: string;
+  trace: RequestTrace;
   /**
    * The request's authentication, resolved on first use and then remembered. Lazy so that `register`
    * and `login` neither pay for nor fail on whatever `Authorization` header the client sends.
@@ -36,12 +47,14 @@ export interface RequestContext {
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger) {
-  return ({ authorization, client }: RequestInfo): RequestContext => {
+  return ({ requestId, authorization, client }: RequestInfo): RequestContext => {
     let state: Promise<AuthState> | undefined;
     return {
       services,
       logger,
       client,
+      requestId,
+      trace: {},
       auth: () => (state ??= authenticator.authenticate(authorization)),
     };
   };

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { RequestTrace } from './context';
 import type { Logger } from './logger';
 
 /**
@@ -10,6 +12,7 @@ import type { Logger } from './logger';
  */
 
 export const GRAPHQL_PATH = '/graphql';
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface HttpOptions {
@@ -29,22 +32,38 @@ export interface Readiness {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestHandler<TContext extends object>(
+export function createRequestHandler<TContext extends { trace: RequestTrace }>(
   apollo: ApolloServer<TContext>,
-  context: (req: IncomingMessage) => TContext,
+  context: (req: IncomingMessage, requestId: string) => TContext,
   options: HttpOptions,
   logger: Logger,
 ): Handler {
   const jwksBody = JSON.stringify(options.jwks);
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      logger.error('unhandled http error', { error });
+    const started = performance.now();
+    // A caller's id is kept when it is a plausible one (so logs of several services line up).
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const trace: RequestTrace = {};
+    res.once('finish', () => {
+      logger.info('request', {
+        requestId,
+        method: req.method,
+        path: new URL(req.url ?? '/', 'http://localhost').pathname,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...trace,
+      });
+    });
+    handle(req, res, requestId, trace).catch((error: unknown) => {
+      logger.error('unhandled http error', { requestId, error });
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
       else res.destroy();
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, trace: RequestTrace): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     setCommonHeaders(req, res, options.corsOrigins);
 
@@ -109,7 +128,11 @@ export function createRequestHandler<TContext extends object>(
 
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => context(req),
+      context: async () => {
+        const ctx = context(req, requestId);
+        ctx.trace = trace; // the request log line reads what the resolvers record
+        return ctx;
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -18,6 +18,7 @@ import { TopLevelCode } from './errors';
 import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
+import { rootFieldNames } from './resolvers/rootFields';
 import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import type { MailQueue } from './mail/MailQueue';
@@ -112,8 +113,15 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       {
         async requestDidStart() {
           return {
+            async didResolveOperation({ operation, operationName, document, contextValue }) {
+              contextValue.trace.operation =
+                operationName ?? (operation && `${operation.operation} ${rootFieldNames(operation, document).join(',')}`);
+            },
             async willSendResponse({ contextValue, response }) {
               if (contextValue.retryAfter) response.http.headers.set('retry-after', String(contextValue.retryAfter));
+              const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+              const code = body?.errors?.[0]?.extensions?.code;
+              contextValue.trace.outcome ??= typeof code === 'string' ? code : 'ok';
             },
           };
         },
@@ -129,8 +137,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     'request',
     createRequestHandler(
       apollo,
-      (req) =>
+      (req, requestId) =>
         contextFor({
+          requestId,
           authorization: req.headers.authorization,
           client: { userAgent: req.headers['user-agent'], ipAddress: clientAddress(req, config.trustProxyHops) },
         }),

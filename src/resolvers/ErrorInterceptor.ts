@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { RateLimitedError, ServiceUnavailableError, TopLevelCode } from '../errors';
+import { ErrorResult, RateLimitedError, ServiceUnavailableError, TopLevelCode } from '../errors';
 import { isDatabaseLayerError } from '../logger';
 
 /**
@@ -15,6 +15,8 @@ export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, 
     const result: unknown = await next();
     // A rate-limited result also tells HTTP clients when to retry (header set by the server plugin).
     if (result instanceof RateLimitedError) context.retryAfter = Math.max(context.retryAfter ?? 0, result.retryAfter);
+    // An expected failure of a root field is the request's outcome in its log line.
+    if (!info.path.prev && result instanceof ErrorResult) context.trace.outcome ??= result.code;
     return result;
   } catch (error) {
     if (error instanceof GraphQLError) throw error;

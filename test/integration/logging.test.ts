@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmtpReceiver } from '../helpers/SmtpReceiver';
+import { LOGIN, LOGOUT, ME, REFRESH, REGISTER, newUser, startTestApp, type TestApp } from '../helpers/testApp';
+
+const smtp = new SmtpReceiver();
+let t: TestApp;
+beforeAll(async () => {
+  const port = await smtp.start();
+  // Real SMTP: without it, development mode deliberately logs messages (and their links) instead.
+  t = await startTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'debug' } });
+});
+afterAll(async () => {
+  await t?.close();
+  await smtp.stop();
+});
+
+const requestLines = () => t.logs.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+
+describe('request logs', () => {
+  it('write one JSON line per request with id, operation, outcome, status and duration', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-abc.123' },
+      body: JSON.stringify({ query: LOGIN, variables: { email: 'nobody@example.com', password: 'wrong password' } }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('trace-abc.123');
+    await expect.poll(() => requestLines().find((l) => l.requestId === 'trace-abc.123')).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operation: 'Login',
+      outcome: 'INVALID_CREDENTIALS',
+    });
+    expect(typeof requestLines().find((l) => l.requestId === 'trace-abc.123').ms).toBe('number');
+
+    // An implausible incoming id is replaced by a fresh one.
+    const odd = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'bad id\nwith newline'.replace('\n', ' ') },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => requestLines().find((l) => l.requestId === odd.headers.get('x-request-id'))).toMatchObject({
+      operation: 'query me',
+      outcome: 'ok',
+    });
+  });
+
+  it('never contain a password, a token or a password hash during a full register/login/refresh/logout run', async () => {
+    const input = newUser({ password: 'a very distinctive passphrase 42' });
+    const registered = (await t.gql(REGISTER, { input })).body.data.register;
+    const login = (await t.gql(LOGIN, { email: input.email, password: input.password })).body.data.login;
+    await t.gql(LOGIN, { email: input.email, password: 'a wrong distinctive passphrase' });
+    await t.gql(ME, {}, login.accessToken);
+    const refreshed = (await t.gql(REFRESH, { refreshToken: login.refreshToken })).body.data.refreshToken;
+    await t.gql(LOGOUT, {}, refreshed.accessToken);
+    await t.gql(ME, {}, 'forged.token.value');
+    const mail = await smtp.waitFor(input.email);
+    const { rows } = await t.db.query('select password_hash from users where email = $1', [input.email]);
+
+    const secrets = [
+      input.password,
+      'a wrong distinctive passphrase',
+      registered.accessToken,
+      registered.refreshToken,
+      login.accessToken,
+      login.refreshToken,
+      refreshed.accessToken,
+      refreshed.refreshToken,
+      rows[0].password_hash,
+      mail.token!,
+    ];
+    expect(t.logs.length).toBeGreaterThan(8);
+    for (const line of t.logs) for (const secret of secrets) expect(line).not.toContain(secret);
+    // Signatures alone, too (a token split across fields would still leak).
+    for (const token of [login.accessToken, refreshed.accessToken]) {
+      for (const line of t.logs) expect(line).not.toContain(token.split('.')[2]);
+    }
+  });
+});
