@@ -62,3 +62,20 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
     expect(output).not.toContain('secret@db');
   });
 });
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
+    const service = await startService({ DATA_DIR: path.join(dir, 'drain'), BCRYPT_COST: '13', HASH_THREADS: '1' }, dir);
+    const gql = gqlClient(service.url);
+    // A registration at bcrypt cost 13 takes a good fraction of a second: long enough to be in flight.
+    const inFlight = gql(REGISTER, { input: newUser() });
+    await new Promise((r) => setTimeout(r, 150));
+    const exited = service.stop();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(response.body.data.register.__typename).toBe('AuthSuccess');
+    expect(await exited).toBe(0);
+    expect(service.output()).toContain('"msg":"shutting down"');
+    await expect(fetch(service.url)).rejects.toThrow();
+  }, 60_000);
+});
