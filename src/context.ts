@@ -44,18 +44,26 @@ export interface RequestContext {
    * and `login` neither pay for nor fail on whatever `Authorization` header the client sends.
    */
   auth(): Promise<AuthState>;
+  /**
+   * The token's signature and claims only, not yet checked against the allowlist: for starting reads
+   * that `auth()` must still confirm (see MeResolver). Never enough to act on by itself.
+   */
+  unconfirmedAuth(): Promise<AuthState>;
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger) {
   return ({ requestId, authorization, client }: RequestInfo): RequestContext => {
+    let verified: Promise<AuthState> | undefined;
     let state: Promise<AuthState> | undefined;
+    const unconfirmedAuth = () => (verified ??= authenticator.verify(authorization));
     return {
       services,
       logger,
       client,
       requestId,
       trace: {},
-      auth: () => (state ??= authenticator.authenticate(authorization)),
+      unconfirmedAuth,
+      auth: () => (state ??= unconfirmedAuth().then((v) => authenticator.confirm(v))),
     };
   };
 }

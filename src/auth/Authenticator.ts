@@ -26,12 +26,25 @@ export class Authenticator {
    * `ServiceUnavailableError` when the allowlist cannot be reached: a token we cannot check is refused.
    */
   async authenticate(header: string | undefined): Promise<AuthState> {
+    return this.confirm(await this.verify(header));
+  }
+
+  /**
+   * First half: the token's signature and claims, without asking the allowlist. Lets a caller start work
+   * that needs only the user id (reading the profile) while `confirm` asks Redis.
+   */
+  async verify(header: string | undefined): Promise<AuthState> {
     if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
     const match = BEARER.exec(header);
     if (!match) return { kind: 'invalid' };
     const claims = await this.tokens.verify(match[1]);
-    if (!claims) return { kind: 'invalid' };
-    const live = await this.allowlist.isLive(claims.userId, claims.jti);
-    return live ? { kind: 'authenticated', claims } : { kind: 'invalid' };
+    return claims ? { kind: 'authenticated', claims } : { kind: 'invalid' };
+  }
+
+  /** Second half: a verified token is live only while the allowlist has it. */
+  async confirm(verified: AuthState): Promise<AuthState> {
+    if (verified.kind !== 'authenticated') return verified;
+    const live = await this.allowlist.isLive(verified.claims.userId, verified.claims.jti);
+    return live ? verified : { kind: 'invalid' };
   }
 }

@@ -13,8 +13,15 @@ export class MeResolver {
     description: 'The signed-in user; null without an `Authorization` header. An invalid token is an error (401).',
   })
   async me(@Ctx() ctx: RequestContext) {
-    const viewer = await optionalViewer(ctx);
-    return viewer && ctx.services.users.me(viewer);
+    // The profile read starts as soon as the signature checks out, alongside the allowlist check: one
+    // Redis round trip and one primary-key read, not one after the other. Nothing is returned unless
+    // the allowlist confirms the token.
+    const unconfirmed = await ctx.unconfirmedAuth();
+    if (unconfirmed.kind !== 'authenticated') return optionalViewer(ctx);
+    const [viewer, profile] = await Promise.allSettled([optionalViewer(ctx), ctx.services.users.me(unconfirmed.claims)]);
+    if (viewer.status === 'rejected') throw viewer.reason;
+    if (profile.status === 'rejected') throw profile.reason;
+    return profile.value;
   }
 
   @RequiresViewer()
