@@ -1,9 +1,6 @@
+import pino from 'pino';
 import type { LogLevel } from './config';
 
-/**
- * A small structured logger: one JSON object per line on stdout. It is an interface so a fuller
- * logger (pino) can replace it without touching callers.
- */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -11,14 +8,47 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export interface LoggerOptions {
+  /** Where JSON lines go; default stdout. Tests pass a function to collect them. */
+  write?: (line: string) => void;
+  /** Human-readable colour output (pino-pretty), for a developer's terminal. */
+  pretty?: boolean;
+}
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const min = RANK[level];
-  const log = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
-    if (RANK[lvl] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...serialize(fields) })}\n`);
-  };
+// Field names that could carry secrets are censored wherever they appear: a last line of defence.
+const SECRET_FIELDS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'authorization',
+];
+
+/**
+ * Structured logs with pino: one JSON object per line. Errors pass through `describeError` (no SQL
+ * values).
+ */
+export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logger {
+  const destination = options.write
+    ? { write: options.write }
+    : options.pretty
+      ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } })
+      : pino.destination({ fd: 1, sync: true });
+  const base = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '[redacted]' },
+    },
+    destination,
+  );
+  const log = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) =>
+    base[lvl](serialize(fields) ?? {}, msg);
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
@@ -58,4 +88,4 @@ export function describeError(error: Error): Record<string, unknown> {
   };
 }
 
-export const silentLogger: Logger = createLogger('silent');
+export const silentLogger: Logger = createLogger('silent', { write: () => undefined });

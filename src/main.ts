@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  // Pretty, coloured lines for a developer at a terminal; JSON lines everywhere else.
+  const logger = createLogger(config.logLevel, { pretty: !config.isProduction && process.stdout.isTTY });
   const app = await startApp(config, logger);
 
   let stopping = false;

@@ -34,10 +34,10 @@ export async function startService(env: Record<string, string>, cwd: string, tim
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
-      if (match) {
+      const url = listeningUrl(output);
+      if (url) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(url);
       }
     };
     child.stdout!.on('data', onData);
@@ -67,4 +67,18 @@ export function runServiceToExit(env: Record<string, string>, cwd: string): Prom
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+/** The URL from the service's "listening" JSON log line, once it has been written. */
+function listeningUrl(output: string): string | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.includes('"listening"')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'listening' && entry.url) return entry.url;
+    } catch {
+      // a partial line: wait for the rest
+    }
+  }
+  return undefined;
 }

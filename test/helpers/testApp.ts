@@ -118,7 +118,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const logs: string[] = [];
-  const app = await startApp(config, createLogger(config.logLevel, (line) => logs.push(line)), options.now);
+  const app = await startApp(config, createLogger(config.logLevel, { write: (line) => logs.push(line) }), options.now);
   return {
     url: app.url,
     config,

@@ -25,7 +25,7 @@ describe('logging errors', () => {
 
   it('applies to every error a log line carries', () => {
     const lines: string[] = [];
-    createLogger('debug', (line) => lines.push(line)).error('boom', { error: sqlError() });
+    createLogger('debug', { write: (line) => lines.push(line) }).error('boom', { error: sqlError() });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('SECRETHASH');
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', msg: 'boom', error: { name: 'DriverException' } });
