@@ -1,5 +1,9 @@
 import { preloadCommonPasswords } from './auth/commonPasswords';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HashPool } from './auth/HashPool';
+import { metricsHandler } from './http';
+import { Metrics } from './metrics';
 import { MemoryRateLimiter, noRateLimits, RedisRateLimiter, type RateLimiter } from './auth/RateLimiter';
 import { SigningKeys } from './auth/SigningKeys';
 import { MemoryTokenAllowlist } from './auth/MemoryTokenAllowlist';
@@ -72,11 +76,24 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     await allowlist.ping().catch(() => logger.error('token store not reachable at start; failing closed until it is'));
 
     preloadCommonPasswords();
-    const hashPool = new HashPool({
+    // The queue-depth gauge reads `pool` when scraped, long after both exist.
+    const metrics = config.metrics.enabled ? new Metrics(() => pool.queueDepth) : undefined;
+    const pool = new HashPool({
       ...config.hashPool,
       onWorkerError: (error) => logger.error('hashing worker failed; replacing it', { error }),
+      onWait: (seconds) => metrics?.hashWait.observe(seconds),
     });
-    cleanups.unshift(['hashing pool', () => hashPool.close()]);
+    cleanups.unshift(['hashing pool', () => pool.close()]);
+
+    if (metrics && config.metrics.port !== undefined) {
+      const metricsServer = createHttpServer(metricsHandler(metrics));
+      await new Promise<void>((resolve, reject) => {
+        metricsServer.once('error', reject);
+        metricsServer.listen({ port: config.metrics.port, host: config.host }, resolve);
+      });
+      cleanups.unshift(['metrics server', () => new Promise((resolve) => metricsServer.close(resolve))]);
+      logger.info('metrics listening', { port: (metricsServer.address() as AddressInfo).port });
+    }
 
     if (!config.mail.smtpUrl) {
       logger.warn('SMTP_URL is not set: mail is written to the log and to the outbox folder instead of being sent', {
@@ -99,8 +116,9 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
       logger,
       orm,
       allowlist,
-      hashPool,
+      hashPool: pool,
       mail,
+      metrics,
       limiter: config.rateLimits ? limiter : noRateLimits,
       now,
     });
@@ -121,7 +139,7 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
     return {
       url,
       server,
-      hashPool,
+      hashPool: pool,
       close: () => runAll(cleanups, logger),
     };
   } catch (error) {

@@ -78,6 +78,8 @@ export interface Config {
         readonly refreshPerIp: number;
       }
     | undefined;
+  /** Prometheus metrics: off, on the main port (/metrics), or on a port of their own. */
+  readonly metrics: { readonly enabled: boolean; readonly port: number | undefined };
   /** When true, login answers EmailNotVerifiedError until the address is verified. */
   readonly requireEmailVerification: boolean;
   readonly bcryptCost: number;
@@ -232,8 +234,8 @@ export function loadConfig(env: Env = process.env): Config {
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = get(name);
     if (raw === undefined) return fallback;
-    if (/^(true|1|yes)$/i.test(raw)) return true;
-    if (/^(false|0|no)$/i.test(raw)) return false;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
@@ -289,6 +291,10 @@ export function loadConfig(env: Env = process.env): Config {
       changeEmailTtlSeconds: duration('EMAIL_CHANGE_TTL', 24 * 3600, 60, 30 * 86400),
     },
     requireEmailVerification: bool('REQUIRE_EMAIL_VERIFICATION', false),
+    metrics: {
+      enabled: bool('METRICS', true),
+      port: get('METRICS_PORT') === undefined ? undefined : int('METRICS_PORT', 9464, 0, 65535),
+    },
     rateLimits: rateLimitsOff
       ? undefined
       : {

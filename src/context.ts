@@ -6,6 +6,7 @@ import type { AuthService } from './services/AuthService';
 import type { ClientInfo, SessionService } from './services/SessionService';
 import type { UserService } from './services/UserService';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface Services {
   accounts: AccountService;
@@ -27,6 +28,8 @@ export interface RequestTrace {
   operation?: string;
   /** `ok`, the code of an expected failure, or the top-level error code. */
   outcome?: string;
+  /** Kind and root fields ("mutation login"): bounded by the schema, so usable as a metrics label. */
+  fields?: string;
 }
 
 /** Built once per request, in one place (`createContextFactory`), and handed to every resolver. */
@@ -39,6 +42,8 @@ export interface RequestContext {
   retryAfter?: number;
   requestId: string;
   trace: RequestTrace;
+  /** Absent when metrics are off. */
+  metrics?: Metrics;
   /**
    * The request's authentication, resolved on first use and then remembered. Lazy so that `register`
    * and `login` neither pay for nor fail on whatever `Authorization` header the client sends.
@@ -51,7 +56,7 @@ export interface RequestContext {
   unconfirmedAuth(): Promise<AuthState>;
 }
 
-export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger) {
+export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger, metrics?: Metrics) {
   return ({ requestId, authorization, client }: RequestInfo): RequestContext => {
     let verified: Promise<AuthState> | undefined;
     let state: Promise<AuthState> | undefined;
@@ -62,6 +67,7 @@ export function createContextFactory(authenticator: Authenticator, services: Ser
       client,
       requestId,
       trace: {},
+      metrics,
       unconfirmedAuth,
       auth: () => (state ??= unconfirmedAuth().then((v) => authenticator.confirm(v))),
     };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { RequestTrace } from './context';
+import type { Metrics } from './metrics';
 import type { Logger } from './logger';
 
 /**
@@ -22,6 +23,9 @@ export interface HttpOptions {
   jwks: object;
   /** Whether the dependencies answer, for /readyz. */
   readiness: () => Promise<Readiness>;
+  /** Request metrics are recorded here; served at /metrics when `serveMetrics`. */
+  metrics?: Metrics;
+  serveMetrics: boolean;
 }
 
 export interface Readiness {
@@ -47,6 +51,10 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
     res.setHeader('x-request-id', requestId);
     const trace: RequestTrace = {};
     res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const operation = trace.fields ?? routeOf(req);
+      options.metrics?.requests.inc({ operation, outcome: trace.outcome ?? String(res.statusCode) });
+      options.metrics?.duration.observe({ operation }, seconds);
       logger.info('request', {
         requestId,
         method: req.method,
@@ -74,6 +82,10 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
     if (url.pathname === '/readyz' && req.method === 'GET') {
       const { ready, checks } = await options.readiness();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
+    }
+    if (url.pathname === '/metrics' && req.method === 'GET' && options.serveMetrics && options.metrics) {
+      res.setHeader('content-type', options.metrics.registry.contentType);
+      return void res.end(await options.metrics.registry.metrics());
     }
     if (url.pathname === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       res.setHeader('content-type', 'application/jwk-set+json');
@@ -219,4 +231,24 @@ export function clientAddress(req: IncomingMessage, trustedHops: number): string
     .map((entry) => entry.trim())
     .filter(Boolean);
   return chain.length >= trustedHops ? chain[chain.length - trustedHops] : peer;
+}
+
+const KNOWN_ROUTES = new Set([GRAPHQL_PATH, JWKS_PATH, '/healthz', '/readyz', '/metrics']);
+
+/** A metrics label for requests that never reached GraphQL: a known path, or "other". */
+function routeOf(req: IncomingMessage): string {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  return `${req.method ?? 'GET'} ${KNOWN_ROUTES.has(path) ? path : 'other'}`;
+}
+
+/** Serves only /metrics, for METRICS_PORT. */
+export function metricsHandler(metrics: Metrics): Handler {
+  return (req, res) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') return sendError(res, 404, 'NOT_FOUND', 'Not found.');
+    res.setHeader('content-type', metrics.registry.contentType);
+    metrics.registry.metrics().then(
+      (body) => res.end(body),
+      () => sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.'),
+    );
+  };
 }

@@ -25,6 +25,7 @@ import type { MailQueue } from './mail/MailQueue';
 import { AccountService } from './services/AccountService';
 import { AttemptLimits } from './services/AttemptLimits';
 import type { RateLimiter } from './auth/RateLimiter';
+import type { Metrics } from './metrics';
 import { AuthService } from './services/AuthService';
 import { SessionService } from './services/SessionService';
 import { UserService } from './services/UserService';
@@ -38,6 +39,8 @@ export interface ServerDeps {
   hashPool: HashPool;
   mail: MailQueue;
   limiter: RateLimiter;
+  /** Absent when METRICS=off. */
+  metrics?: Metrics;
   /** Injectable clock for tests; defaults to the system clock. */
   now?: () => number;
 }
@@ -53,7 +56,7 @@ export interface AppServer {
 
 /** Wires services and builds the HTTP + Apollo server. No side effects until `listen`. */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
-  const { config, keys, logger, orm, allowlist, hashPool, mail, limiter } = deps;
+  const { config, keys, logger, orm, allowlist, hashPool, mail, limiter, metrics } = deps;
   const now = deps.now ?? Date.now;
 
   const tokens = new AccessTokens(
@@ -85,7 +88,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     sessions,
     users: new UserService(orm),
   };
-  const contextFor = createContextFactory(new Authenticator(tokens, allowlist), services, logger);
+  const authenticator = new Authenticator(tokens, allowlist, (live) =>
+    metrics?.allowlistChecks.inc({ result: live ? 'live' : 'revoked' }),
+  );
+  const contextFor = createContextFactory(authenticator, services, logger, metrics);
 
   const httpServer = createHttpServer();
   // Bound how long a slow client may hold a connection (slowloris).
@@ -114,8 +120,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         async requestDidStart() {
           return {
             async didResolveOperation({ operation, operationName, document, contextValue }) {
-              contextValue.trace.operation =
-                operationName ?? (operation && `${operation.operation} ${rootFieldNames(operation, document).join(',')}`);
+              const fields = operation && `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(',')}`;
+              contextValue.trace.fields = fields ?? undefined;
+              contextValue.trace.operation = operationName ?? fields ?? undefined;
             },
             async willSendResponse({ contextValue, response }) {
               if (contextValue.retryAfter) response.http.headers.set('retry-after', String(contextValue.retryAfter));
@@ -143,7 +150,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           authorization: req.headers.authorization,
           client: { userAgent: req.headers['user-agent'], ipAddress: clientAddress(req, config.trustProxyHops) },
         }),
-      { ...config, jwks: keys.jwks(), readiness: () => readiness(orm, allowlist, config.dependencyTimeoutMs) },
+      {
+        ...config,
+        jwks: keys.jwks(),
+        readiness: () => readiness(orm, allowlist, config.dependencyTimeoutMs),
+        metrics,
+        serveMetrics: config.metrics.enabled && config.metrics.port === undefined,
+      },
       logger,
     ),
   );

@@ -19,6 +19,7 @@ export class Authenticator {
   constructor(
     private readonly tokens: AccessTokens,
     private readonly allowlist: TokenAllowlist,
+    private readonly onCheck: (live: boolean) => void = () => undefined,
   ) {}
 
   /**
@@ -45,6 +46,7 @@ export class Authenticator {
   async confirm(verified: AuthState): Promise<AuthState> {
     if (verified.kind !== 'authenticated') return verified;
     const live = await this.allowlist.isLive(verified.claims.userId, verified.claims.jti);
+    this.onCheck(live);
     return live ? verified : { kind: 'invalid' };
   }
 }

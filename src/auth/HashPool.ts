@@ -14,6 +14,7 @@ type Job =
 
 interface Pending {
   job: Job;
+  queuedAt: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -48,6 +49,8 @@ export interface HashPoolOptions {
   queueTimeoutMs: number;
   /** Told when a worker thread fails (it is replaced). */
   onWorkerError?: (error: Error) => void;
+  /** Told how long each job waited for a thread, in seconds. */
+  onWait?: (seconds: number) => void;
 }
 
 export class HashPool {
@@ -87,7 +90,7 @@ export class HashPool {
   private run(job: Job): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new ServiceUnavailableError());
-      const pending: Pending = { job, resolve, reject };
+      const pending: Pending = { job, queuedAt: performance.now(), resolve, reject };
       const idle = this.slots.find((slot) => !slot.current && !slot.dead);
       if (idle) return this.dispatch(idle, pending);
       if (this.queue.length >= this.options.maxQueue) return reject(new ServiceUnavailableError());
@@ -102,6 +105,7 @@ export class HashPool {
 
   private dispatch(slot: Slot, pending: Pending): void {
     if (pending.timer) clearTimeout(pending.timer);
+    this.options.onWait?.((performance.now() - pending.queuedAt) / 1000);
     slot.current = pending;
     slot.worker.postMessage(pending.job);
   }

@@ -17,6 +17,9 @@ export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, 
     if (result instanceof RateLimitedError) context.retryAfter = Math.max(context.retryAfter ?? 0, result.retryAfter);
     // An expected failure of a root field is the request's outcome in its log line.
     if (!info.path.prev && result instanceof ErrorResult) context.trace.outcome ??= result.code;
+    if (!info.path.prev && COUNTED_OUTCOMES.has(info.fieldName) && result && typeof result === 'object') {
+      context.metrics?.authResults.inc({ operation: info.fieldName, result: result.constructor.name });
+    }
     return result;
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
@@ -28,6 +31,9 @@ export const ErrorInterceptor: MiddlewareFn<RequestContext> = async ({ context, 
     throw new GraphQLError('Internal server error.', { extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR } });
   }
 };
+
+/** Root fields whose results are counted by type in `auth_results_total`. */
+const COUNTED_OUTCOMES = new Set(['register', 'login', 'refreshToken']);
 
 // SQLSTATE classes that mean "the database cannot serve right now", not "this query is wrong":
 // 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown, statement
