@@ -1,0 +1,216 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { availableParallelism, cpus } from 'node:os';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import autocannon from 'autocannon';
+import bcrypt from 'bcryptjs';
+import { Client } from 'pg';
+import { createClient } from 'redis';
+import { createRequestHandler } from '../src/http';
+import { silentLogger } from '../src/logger';
+
+/**
+ * `npm run bench`: starts the service against the real PostgreSQL and Redis, drives it over loopback
+ * with autocannon and prints one table. Ratios are measured within this one run, against:
+ *  - the framework ceiling: the same Apollo Server behind the same node:http handler, answering a
+ *    constant `me` with no authentication, in a process of its own;
+ *  - the hashing ceiling: cores / the time of one bcrypt hash at the configured cost, measured here.
+ * Not a test: nothing here asserts; the numbers go in the README.
+ */
+
+const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BCRYPT_COST = 10;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROOT = path.resolve(__dirname, '..');
+const ME = '{ me { id email firstName } }';
+
+if (process.argv.includes('--baseline-server')) void baselineServer();
+else void main();
+
+/** The framework ceiling: Apollo + our HTTP handler, constant `me`, no auth, no database. */
+async function baselineServer(): Promise<void> {
+  const apollo = new ApolloServer<{ trace: object }>({
+    typeDefs: 'type User { id: ID! email: String! firstName: String! } type Query { me: User }',
+    resolvers: { Query: { me: () => ({ id: '1', email: 'a@example.com', firstName: 'Ada' }) } },
+  });
+  await apollo.start();
+  const handler = createRequestHandler(
+    apollo,
+    () => ({ trace: {} }),
+    { maxBodyBytes: 65536, corsOrigins: [], jwks: { keys: [] }, readiness: async () => ({ ready: true, checks: {} }), serveMetrics: false },
+    silentLogger,
+  );
+  const server = createServer(handler).listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql` })}\n`);
+  });
+}
+
+/** A free loopback port, so the service's URL is known before it logs anything. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the service and waits until /healthz answers (the service logs at warn: no "listening" line). */
+async function startService(env: Record<string, string>) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { child, url: `${base}/graphql`, startupMs: performance.now() - started };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.includes('"listening"'));
+      if (line) resolve({ child, url: JSON.parse(line).url, startupMs: performance.now() - started });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
+
+const post = (url: string, query: string, variables: object, token?: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ query, variables }),
+  }).then((r) => r.json() as Promise<any>);
+
+function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, method: 'POST', connections: 50, duration: SECONDS, headers: { 'content-type': 'application/json' }, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const name = `auth_bench_${Math.floor(Date.now() / 1000)}`;
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const dbUrl = new URL(ADMIN_DATABASE_URL);
+  dbUrl.pathname = `/${name}`;
+  const prefix = `bench:${randomBytes(4).toString('hex')}:`;
+  const children: ChildProcess[] = [];
+  try {
+    const service = await startService({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      REFRESH_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      APP_URL: 'https://app.example',
+      MAIL_MAX_ATTEMPTS: '1',
+      BCRYPT_COST: String(BCRYPT_COST),
+      HASH_QUEUE_MAX: '100000',
+      HASH_QUEUE_TIMEOUT_MS: '60000',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
+      RATE_LIMIT_LOGIN_PER_IP: '1000000',
+      RATE_LIMIT_REGISTER_PER_IP: '1000000',
+      LOG_LEVEL: 'warn',
+      METRICS: 'off',
+    });
+    children.push(service.child);
+    const baseline = await start(['scripts/bench.ts', '--baseline-server'], {});
+    children.push(baseline.child);
+
+    const password = 'correct horse battery staple 2026';
+    const user = { email: `bench.${Date.now()}@example.com`, password, firstName: 'Bench', lastName: 'Mark' };
+    const token = (await post(service.url, 'mutation($i: RegisterInput!) { register(input: $i) { ... on AuthSuccess { accessToken } } }', { i: user }))
+      .data.register.accessToken as string;
+    if (!token) throw new Error('could not register the benchmark user');
+
+    // The hashing ceiling: cores / time of one hash at this cost, measured now, on this machine.
+    const samples = 8;
+    const t0 = performance.now();
+    for (let i = 0; i < samples; i++) bcrypt.hashSync('x', BCRYPT_COST);
+    const hashMs = (performance.now() - t0) / samples;
+    const hashCeiling = availableParallelism() / (hashMs / 1000);
+
+    const meBody = JSON.stringify({ query: ME });
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    await load(service.url, { body: meBody, headers: auth, duration: 2 }); // warm-up
+    const me = await load(service.url, { body: meBody, headers: auth });
+    const ceiling = await load(baseline.url, { body: meBody });
+
+    const loginBody = JSON.stringify({ query: 'mutation($e: EmailAddress!, $p: String!) { login(email: $e, password: $p) { __typename } }', variables: { e: user.email, p: password } });
+    const login = await load(service.url, { body: loginBody, connections: 8 });
+    let n = 0;
+    const register = await load(service.url, {
+      connections: 8,
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({
+              query: 'mutation($i: RegisterInput!) { register(input: $i) { __typename } }',
+              variables: { i: { ...user, email: `r${n++}.${Date.now()}@example.com` } },
+            }),
+          }),
+        },
+      ],
+    });
+
+    const [meDuringStorm] = await Promise.all([
+      load(service.url, { body: meBody, headers: auth, connections: 10 }),
+      load(service.url, { body: loginBody, connections: 8 }),
+    ]);
+    const meAlone = await load(service.url, { body: meBody, headers: auth, connections: 10 });
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+    const fmt = (n: number, digits = 0) => n.toFixed(digits);
+    const rows: Array<[string, string, string]> = [
+      ['authenticated `me`', `${fmt(me.requests.average)} req/s, p50 ${me.latency.p50} ms, p99 ${me.latency.p99} ms`, `${fmt(me.requests.average / ceiling.requests.average, 2)} of the framework ceiling (target ≥ 0.7)`],
+      ['framework ceiling (constant `me`, no auth)', `${fmt(ceiling.requests.average)} req/s, p50 ${ceiling.latency.p50} ms, p99 ${ceiling.latency.p99} ms`, 'same Apollo Server and HTTP handler'],
+      ['`login`', `${fmt(login.requests.average, 1)} /s`, `${fmt(login.requests.average / hashCeiling, 2)} of the hashing ceiling ${fmt(hashCeiling, 1)}/s (target ≥ 0.85)`],
+      ['`register`', `${fmt(register.requests.average, 1)} /s`, `${fmt(register.requests.average / hashCeiling, 2)} of the hashing ceiling`],
+      ['`me` p99 during a login storm', `${meDuringStorm.latency.p99} ms (alone: ${meAlone.latency.p99} ms)`, `${fmt(meDuringStorm.latency.p99 / Math.max(meAlone.latency.p99, 1), 2)}x (target ≤ 2x)`],
+      ['start-up, resident memory', `${fmt(service.startupMs)} ms, ${fmt(rssMb)} MB`, 'to "listening", with migrations; RSS after the runs'],
+    ];
+    console.log(`\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, Node ${process.version}; bcrypt cost ${BCRYPT_COST} (${fmt(hashMs, 1)} ms per hash); ${SECONDS} s per run, load generator on the same machine.\n`);
+    console.log('| measure | result | ratio / note |\n| --- | --- | --- |');
+    for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+    const failures = [me, ceiling, login, register, meDuringStorm, meAlone].reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    if (failures > 0) console.log(`\nWarning: ${failures} requests failed (non-2xx or errors); the numbers above are not trustworthy.`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    const redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys);
+    await redis.close();
+  }
+}
