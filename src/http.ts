@@ -45,6 +45,7 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
   const jwksBody = JSON.stringify(options.jwks);
   return (req, res) => {
     const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
     // A caller's id is kept when it is a plausible one (so logs of several services line up).
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -52,27 +53,32 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
     const trace: RequestTrace = {};
     res.once('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      const operation = trace.fields ?? routeOf(req);
+      const operation = trace.fields ?? routeOf(req.method, url.pathname);
       options.metrics?.requests.inc({ operation, outcome: trace.outcome ?? String(res.statusCode) });
       options.metrics?.duration.observe({ operation }, seconds);
       logger.info('request', {
         requestId,
         method: req.method,
-        path: new URL(req.url ?? '/', 'http://localhost').pathname,
+        path: url.pathname,
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
         ...trace,
       });
     });
-    handle(req, res, requestId, trace).catch((error: unknown) => {
+    handle(req, res, url, requestId, trace).catch((error: unknown) => {
       logger.error('unhandled http error', { requestId, error });
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
       else res.destroy();
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, trace: RequestTrace): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    requestId: string,
+    trace: RequestTrace,
+  ): Promise<void> {
     setCommonHeaders(req, res, options.corsOrigins);
 
     if (url.pathname === '/healthz' && req.method === 'GET') {
@@ -236,9 +242,8 @@ export function clientAddress(req: IncomingMessage, trustedHops: number): string
 const KNOWN_ROUTES = new Set([GRAPHQL_PATH, JWKS_PATH, '/healthz', '/readyz', '/metrics']);
 
 /** A metrics label for requests that never reached GraphQL: a known path, or "other". */
-function routeOf(req: IncomingMessage): string {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  return `${req.method ?? 'GET'} ${KNOWN_ROUTES.has(path) ? path : 'other'}`;
+function routeOf(method: string | undefined, path: string): string {
+  return `${method ?? 'GET'} ${KNOWN_ROUTES.has(path) ? path : 'other'}`;
 }
 
 /** Serves only /metrics, for METRICS_PORT. */

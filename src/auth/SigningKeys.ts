@@ -22,9 +22,12 @@ const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as con
  */
 export class SigningKeys {
   private readonly byKid: Map<string, SigningKey>;
+  /** Every algorithm in use, for jose's own algorithm allowlist (fixed at start, read per verify). */
+  readonly algorithms: JwtAlgorithm[];
 
   private constructor(private readonly keys: SigningKey[]) {
     this.byKid = new Map(keys.map((key) => [key.kid, key]));
+    this.algorithms = [...new Set(keys.map((key) => key.alg))];
   }
 
   static async load(jwt: Config['jwt']): Promise<{ keys: SigningKeys; ephemeral: boolean }> {
@@ -57,11 +60,6 @@ export class SigningKeys {
     if (FORBIDDEN_HEADERS.some((name) => name in header)) return undefined;
     const key = header.kid === undefined ? undefined : this.byKid.get(header.kid);
     return key && header.alg === key.alg ? key : undefined;
-  }
-
-  /** Every algorithm in use, for jose's own algorithm allowlist. */
-  get algorithms(): JwtAlgorithm[] {
-    return [...new Set(this.keys.map((key) => key.alg))];
   }
 
   /** The JSON Web Key Set published at /.well-known/jwks.json: public keys only. */
