@@ -31,7 +31,7 @@ export interface RunningApp {
  */
 export async function startApp(config: Config, logger: Logger, now?: () => number): Promise<RunningApp> {
   const { keys, ephemeral } = await SigningKeys.load(config.jwt);
-  if (ephemeral || (config.jwt.secretGenerated && !config.jwt.keys && config.jwt.algorithm === 'HS256')) {
+  if (ephemeral) {
     logger.warn('JWT_SECRET / JWT_KEYS not set: signing with a key made for this process; every token dies on restart');
   }
   if (config.sessions.refreshSecretGenerated) {

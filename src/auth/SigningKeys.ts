@@ -30,6 +30,7 @@ export class SigningKeys {
     this.algorithms = [...new Set(keys.map((key) => key.alg))];
   }
 
+  /** `ephemeral`: the signing key was made for this process, so every token dies on restart. */
   static async load(jwt: Config['jwt']): Promise<{ keys: SigningKeys; ephemeral: boolean }> {
     if (jwt.keys) {
       const keys = await Promise.all(jwt.keys.map(({ kid, alg, jwk }) => importKey(kid, alg, jwk)));
@@ -38,7 +39,11 @@ export class SigningKeys {
     if (jwt.algorithm === 'HS256') {
       // A stable kid for the secret that reveals nothing usable about it.
       const kid = `hs256-${createHash('sha256').update('kid:').update(jwt.secret).digest('hex').slice(0, 16)}`;
-      return { keys: new SigningKeys([{ kid, alg: 'HS256', signWith: jwt.secret, verifyWith: jwt.secret }]), ephemeral: false };
+      // A secret made for this process (no JWT_SECRET given) dies with it, like a generated key pair.
+      return {
+        keys: new SigningKeys([{ kid, alg: 'HS256', signWith: jwt.secret, verifyWith: jwt.secret }]),
+        ephemeral: jwt.secretGenerated,
+      };
     }
     // Development without JWT_KEYS: a key pair for this process only (config refuses this in production).
     const { privateKey, publicKey } = await generateKeyPair(jwt.algorithm, { extractable: true });

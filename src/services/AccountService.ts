@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import type { PasswordHasher } from '../auth/PasswordHasher';
+import { sha256 } from '../auth/digest';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
 import type { Config } from '../config';
 import { AccountToken, User, type AccountTokenPurpose } from '../entities';
@@ -36,7 +37,6 @@ class RejectedPassword extends Error {
 const RESET_COOLDOWN_MS = 60_000;
 /** Reset lookups running after their answers; beyond this, requests are dropped (and logged). */
 const MAX_PENDING_RESETS = 100;
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
  * Account recovery and verification by email: verify an address, reset a forgotten password, change

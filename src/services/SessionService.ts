@@ -1,7 +1,8 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AccessClaims, AccessTokens } from '../auth/AccessTokens';
+import { sha256 } from '../auth/digest';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
 import type { Config } from '../config';
 import { AccountToken, RefreshToken, Session, User } from '../entities';
@@ -21,7 +22,6 @@ export interface ClientInfo {
 const REFRESH_TOKEN = /^rt_[A-Za-z0-9_-]{43}$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
  * Sessions and refresh-token rotation.
