@@ -23,16 +23,9 @@ export class Authenticator {
   ) {}
 
   /**
-   * Never throws for a bad token (that is a state, not an error). It does throw
-   * `ServiceUnavailableError` when the allowlist cannot be reached: a token we cannot check is refused.
-   */
-  async authenticate(header: string | undefined): Promise<AuthState> {
-    return this.confirm(await this.verify(header));
-  }
-
-  /**
    * First half: the token's signature and claims, without asking the allowlist. Lets a caller start work
-   * that needs only the user id (reading the profile) while `confirm` asks Redis.
+   * that needs only the user id (reading the profile) while `confirm` asks Redis. Never throws for a bad
+   * token: that is a state, not an error.
    */
   async verify(header: string | undefined): Promise<AuthState> {
     if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
@@ -42,7 +35,10 @@ export class Authenticator {
     return claims ? { kind: 'authenticated', claims } : { kind: 'invalid' };
   }
 
-  /** Second half: a verified token is live only while the allowlist has it. */
+  /**
+   * Second half: a verified token is live only while the allowlist has it. Throws
+   * `ServiceUnavailableError` when the allowlist cannot be reached: a token we cannot check is refused.
+   */
   async confirm(verified: AuthState): Promise<AuthState> {
     if (verified.kind !== 'authenticated') return verified;
     const live = await this.allowlist.isLive(verified.claims.userId, verified.claims.jti);
