@@ -1,5 +1,6 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
+import { RootFieldInterceptor } from './RootFieldInterceptor';
 import type { RequestContext } from '../context';
 import { EmailAddress } from '../scalars';
 import {
@@ -13,6 +14,7 @@ import { HashesPassword } from './limits';
 import { CurrentViewer, RequiresViewer } from './viewer';
 
 @Resolver()
+@UseMiddleware(RootFieldInterceptor)
 export class AccountResolver {
   @RequiresViewer()
   @Mutation(() => Boolean, {

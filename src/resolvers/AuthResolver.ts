@@ -1,5 +1,6 @@
-import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
+import { RootFieldInterceptor } from './RootFieldInterceptor';
 import type { RequestContext } from '../context';
 import { LoginArgs, LoginResult, RefreshResult, RegisterInput, RegisterResult } from '../types/auth.types';
 import { ChangePasswordResult } from '../types/session.types';
@@ -7,6 +8,7 @@ import { HashesPassword } from './limits';
 import { CurrentViewer, RequiresViewer } from './viewer';
 
 @Resolver()
+@UseMiddleware(RootFieldInterceptor)
 export class AuthResolver {
   @HashesPassword()
   @Mutation(() => RegisterResult, {

@@ -1,11 +1,13 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import { optionalViewer, type RequestContext } from '../context';
 import { UpdateMeInput, UpdateMeResult } from '../types/user.types';
 import { UserType } from '../types/UserType';
+import { RootFieldInterceptor } from './RootFieldInterceptor';
 import { CurrentViewer, OptionalViewer, RequiresViewer } from './viewer';
 
 @Resolver()
+@UseMiddleware(RootFieldInterceptor)
 export class MeResolver {
   @OptionalViewer()
   @Query(() => UserType, {

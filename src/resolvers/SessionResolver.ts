@@ -1,10 +1,12 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
+import { RootFieldInterceptor } from './RootFieldInterceptor';
 import type { RequestContext } from '../context';
 import { RevokeSessionResult, SessionType } from '../types/session.types';
 import { CurrentViewer, RequiresViewer } from './viewer';
 
 @Resolver()
+@UseMiddleware(RootFieldInterceptor)
 export class SessionResolver {
   @RequiresViewer()
   @Query(() => [SessionType], { description: "The viewer's live sessions (devices), most recently used first." })

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { GraphQLError, isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createSchema } from '../../src/schema';
+import { silentLogger } from '../../src/logger';
+
+const claims = { userId: 'u1', sessionId: 's1', jti: 'j1', expiresAt: new Date(Date.now() + 60_000) };
+const authenticated = async () => ({ kind: 'authenticated' as const, claims });
+
+/** A context whose every service throws a plain Error: a bug, as far as the resolver layer knows. */
+function brokenContext() {
+  const broken = new Proxy({}, { get: () => { throw new Error('boom: select * from users'); } });
+  return {
+    services: broken,
+    logger: silentLogger,
+    client: {},
+    requestId: 'test',
+    trace: {},
+    auth: authenticated,
+    unconfirmedAuth: authenticated,
+  };
+}
+
+describe('RootFieldInterceptor', () => {
+  it('wraps every root field: an unexpected error becomes a bare INTERNAL_SERVER_ERROR', async () => {
+    const schema = await createSchema();
+    const roots = [schema.getQueryType()!, schema.getMutationType()!];
+    const fields = roots.flatMap((root) => Object.values(root.getFields()).map((field) => ({ root, field })));
+    expect(fields.length).toBeGreaterThan(10);
+    for (const { root, field } of fields) {
+      const info = { fieldName: field.name, parentType: root, path: { key: field.name, prev: undefined } } as unknown as GraphQLResolveInfo;
+      const outcome = await Promise.resolve()
+        .then(() => field.resolve!(undefined, {}, brokenContext(), info))
+        .then(() => 'resolved', (error: unknown) => error);
+      expect(outcome, field.name).toBeInstanceOf(GraphQLError);
+      expect((outcome as GraphQLError).extensions.code, field.name).toBe('INTERNAL_SERVER_ERROR');
+      expect((outcome as GraphQLError).message, field.name).not.toContain('boom');
+    }
+  });
+
+  it('leaves the fields of returned objects as plain property reads, not promise chains', async () => {
+    const schema = await createSchema();
+    const rootNames = new Set([schema.getQueryType()!.name, schema.getMutationType()!.name]);
+    const objectTypes = Object.values(schema.getTypeMap()).filter(
+      (type) => isObjectType(type) && !type.name.startsWith('__') && !rootNames.has(type.name),
+    );
+    expect(objectTypes.map((t) => t.name)).toContain('User');
+    for (const type of objectTypes) {
+      if (!isObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const value = field.resolve?.({ [field.name]: 'x' }, {}, brokenContext(), {} as GraphQLResolveInfo) ?? 'x';
+        expect(value, `${type.name}.${field.name}`).toBe('x');
+      }
+    }
+  });
+});
