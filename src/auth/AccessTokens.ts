@@ -33,7 +33,18 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
+/**
+ * How many verified tokens are remembered. A client sends the same token on every request until it
+ * expires, so checking its signature again is repeated work (and jose's WebCrypto verify is a hop to
+ * libuv's thread pool). Only tokens that passed every check are kept, so a flood of forged tokens can
+ * neither fill nor poison the cache; each entry is a few hundred bytes.
+ */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class AccessTokens {
+  /** Token string -> its claims, in least-recently-used order (a Map keeps insertion order). */
+  private readonly verified = new Map<string, AccessClaims>();
+
   constructor(
     private readonly settings: TokenSettings,
     private readonly now: () => number = Date.now,
@@ -56,8 +67,28 @@ export class AccessTokens {
     return { token, jti, expiresAt: new Date(exp * 1000) };
   }
 
-  /** The token's claims, or null for any token that is not one of ours and currently valid. */
+  /**
+   * The token's claims, or null for any token that is not one of ours and currently valid. A token that
+   * already passed is answered from memory until its `exp` (the keys, issuer and audience are fixed for
+   * the life of the process). Whether it is still live is the allowlist's question, asked every time.
+   */
   async verify(token: string): Promise<AccessClaims | null> {
+    const known = this.verified.get(token);
+    if (known) {
+      this.verified.delete(token);
+      if (known.expiresAt.getTime() <= this.now()) return null;
+      this.verified.set(token, known);
+      return known;
+    }
+    const claims = await this.verifySignatureAndClaims(token);
+    if (claims) {
+      this.verified.set(token, claims);
+      if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    }
+    return claims;
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<AccessClaims | null> {
     try {
       const keys = this.settings.keys;
       const keyFor = (header: JWSHeaderParameters) => {
