@@ -7,7 +7,8 @@ import { Metrics } from './metrics';
 import { MemoryRateLimiter, noRateLimits, RedisRateLimiter, type RateLimiter } from './auth/RateLimiter';
 import { SigningKeys } from './auth/SigningKeys';
 import { MemoryTokenAllowlist } from './auth/MemoryTokenAllowlist';
-import { createRedisClient, RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
+import { RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
+import { connectRedis } from './auth/redisConnection';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
 import type { Config } from './config';
 import { openMigratedDatabase } from './db/database';
@@ -48,12 +49,12 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
   try {
     let allowlist: TokenAllowlist;
     let limiter: RateLimiter;
-    if (config.redisUrl) {
-      const { redisUrl, dependencyTimeoutMs } = config;
+    if (config.redis) {
+      const { redis, dependencyTimeoutMs } = config;
       // If Redis is down at start the service still comes up; authenticated requests fail closed
       // (SERVICE_UNAVAILABLE) until the client reconnects in the background.
       const redisAllowlist = new RedisTokenAllowlist(
-        () => createRedisClient(redisUrl, dependencyTimeoutMs, logger),
+        () => connectRedis(redis, dependencyTimeoutMs, logger),
         config.redisKeyPrefix,
         dependencyTimeoutMs,
         logger,

@@ -11,6 +11,17 @@ import path from 'node:path';
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
+/**
+ * How to reach Redis. Credentials and TLS (`rediss://`) come from the URLs; for a cluster or Sentinel,
+ * those of the first URL apply to every node (Redis Cluster and Sentinel deployments share them).
+ */
+export type RedisTarget =
+  | { readonly kind: 'standalone'; readonly url: string }
+  /** Seed nodes: the client learns the rest of the cluster from them. */
+  | { readonly kind: 'cluster'; readonly urls: readonly string[] }
+  /** Sentinels, and the name they know the master by. */
+  | { readonly kind: 'sentinel'; readonly urls: readonly string[]; readonly masterName: string };
+
 export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly isProduction: boolean;
@@ -21,11 +32,13 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly dbPoolMax: number;
-  /** Undefined: use the in-process token store (single process only). */
-  readonly redisUrl: string | undefined;
+  /** Where Redis is; undefined: use the in-process token store (single process only). */
+  readonly redis: RedisTarget | undefined;
   readonly redisKeyPrefix: string;
   /** How long a Redis or database call may take before the request fails closed. */
   readonly dependencyTimeoutMs: number;
+  /** How long `me` may answer from the profile cached in Redis; 0 turns the cache off. */
+  readonly profileCacheTtlSeconds: number;
   readonly jwt: {
     /** Algorithm when no JWT_KEYS are given: HS256 signs with `secret`; EdDSA/ES256 make a dev key pair. */
     readonly algorithm: JwtAlgorithm;
@@ -165,7 +178,11 @@ export function loadConfig(env: Env = process.env): Config {
 
   const url = (name: string, protocols: string[]): string | undefined => {
     const raw = get(name);
-    if (raw === undefined) return undefined;
+    if (raw !== undefined) checkUrl(name, raw, protocols);
+    return raw;
+  };
+
+  function checkUrl(name: string, raw: string, protocols: string[]): void {
     try {
       const parsed = new URL(raw);
       if (!protocols.includes(parsed.protocol)) {
@@ -175,7 +192,29 @@ export function loadConfig(env: Env = process.env): Config {
       // Never echo the value: it may hold a password.
       problems.push(`${name} is not a valid URL`);
     }
-    return raw;
+  }
+
+  /** A comma-separated list of redis:// or rediss:// URLs. */
+  const urlList = (name: string): string[] | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    const urls = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+    if (urls.length === 0) problems.push(`${name} must list at least one URL`);
+    urls.forEach((entry, i) => checkUrl(`${name} entry ${i + 1}`, entry, ['redis:', 'rediss:']));
+    return urls;
+  };
+
+  /** One Redis server, a cluster, or a master found through Sentinel: exactly one may be configured. */
+  const redisTarget = (): RedisTarget | undefined => {
+    const single = url('REDIS_URL', ['redis:', 'rediss:']);
+    const cluster = urlList('REDIS_CLUSTER_URLS');
+    const sentinels = urlList('REDIS_SENTINEL_URLS');
+    const given = [single, cluster, sentinels].filter((v) => v !== undefined).length;
+    if (given > 1) problems.push('set only one of REDIS_URL, REDIS_CLUSTER_URLS and REDIS_SENTINEL_URLS');
+    if (single !== undefined) return { kind: 'standalone', url: single };
+    if (cluster) return { kind: 'cluster', urls: cluster };
+    if (sentinels) return { kind: 'sentinel', urls: sentinels, masterName: get('REDIS_SENTINEL_MASTER') ?? 'mymaster' };
+    return undefined;
   };
 
   const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
@@ -205,7 +244,10 @@ export function loadConfig(env: Env = process.env): Config {
   // The embedded database and the in-process token store are for trying the service out: they hold one
   // process's state only, so a production deployment (often several instances) must name real servers.
   if (isProduction && get('DATABASE_URL') === undefined) problems.push('DATABASE_URL is required when NODE_ENV=production');
-  if (isProduction && get('REDIS_URL') === undefined) problems.push('REDIS_URL is required when NODE_ENV=production');
+  const redis = redisTarget();
+  if (isProduction && redis === undefined) {
+    problems.push('REDIS_URL (or REDIS_CLUSTER_URLS, or REDIS_SENTINEL_URLS) is required when NODE_ENV=production');
+  }
   // Without SMTP the outbox transport writes messages, reset links included, to the log: fine on a
   // developer's machine, an account-takeover hole in production.
   if (isProduction && get('SMTP_URL') === undefined) problems.push('SMTP_URL is required when NODE_ENV=production');
@@ -257,9 +299,10 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir,
     dbPoolMax: int('DB_POOL_MAX', 10, 2, 1000),
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redis,
     redisKeyPrefix,
     dependencyTimeoutMs: int('DEPENDENCY_TIMEOUT_MS', 2000, 100, 60000),
+    profileCacheTtlSeconds: duration('PROFILE_CACHE_TTL', 300, 0, 24 * 3600),
     jwt: {
       algorithm,
       keys,

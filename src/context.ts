@@ -1,4 +1,5 @@
 import type { AuthState, Authenticator } from './auth/Authenticator';
+import type { ViewerLookup } from './auth/TokenAllowlist';
 import type { AccessClaims } from './auth/AccessTokens';
 import { unauthenticated } from './errors';
 import type { AccountService } from './services/AccountService';
@@ -50,17 +51,17 @@ export interface RequestContext {
    */
   auth(): Promise<AuthState>;
   /**
-   * The token's signature and claims only, not yet checked against the allowlist: for starting reads
-   * that `auth()` must still confirm (see MeResolver). Never enough to act on by itself.
+   * `auth()` together with the viewer's cached profile, from the same Redis round trip (for `me`).
+   * Also settles `auth()` for the rest of the request.
    */
-  unconfirmedAuth(): Promise<AuthState>;
+  authWithProfile(): Promise<{ state: AuthState; lookup?: ViewerLookup }>;
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger, metrics?: Metrics) {
   return ({ requestId, authorization, client }: RequestInfo): RequestContext => {
     let verified: Promise<AuthState> | undefined;
     let state: Promise<AuthState> | undefined;
-    const unconfirmedAuth = () => (verified ??= authenticator.verify(authorization));
+    const verify = () => (verified ??= authenticator.verify(authorization));
     return {
       services,
       logger,
@@ -68,8 +69,16 @@ export function createContextFactory(authenticator: Authenticator, services: Ser
       requestId,
       trace: {},
       metrics,
-      unconfirmedAuth,
-      auth: () => (state ??= unconfirmedAuth().then((v) => authenticator.confirm(v))),
+      auth: () => (state ??= verify().then((v) => authenticator.confirm(v))),
+      authWithProfile: () => {
+        const result = verify().then((v) => authenticator.confirmWithProfile(v));
+        if (!state) {
+          state = result.then((r) => r.state);
+          // Its failure reaches the caller through `result`; unobserved, this copy must not crash.
+          state.catch(() => undefined);
+        }
+        return result;
+      },
     };
   };
 }
@@ -79,11 +88,4 @@ export async function requireViewer(ctx: RequestContext): Promise<AccessClaims> 
   const state = await ctx.auth();
   if (state.kind === 'authenticated') return state.claims;
   throw unauthenticated(state.kind === 'invalid');
-}
-
-/** Like `requireViewer`, but no header at all is simply "nobody" (null). A bad token still throws. */
-export async function optionalViewer(ctx: RequestContext): Promise<AccessClaims | null> {
-  const state = await ctx.auth();
-  if (state.kind === 'anonymous') return null;
-  return requireViewer(ctx);
 }

@@ -28,6 +28,7 @@ import type { RateLimiter } from './auth/RateLimiter';
 import type { Metrics } from './metrics';
 import { AuthService } from './services/AuthService';
 import { SessionService } from './services/SessionService';
+import { ProfileCache } from './services/ProfileCache';
 import { UserService } from './services/UserService';
 
 export interface ServerDeps {
@@ -71,11 +72,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const hasher = new PasswordHasher(hashPool, config.bcryptCost);
   const limits = new AttemptLimits(limiter, config.rateLimits, config.sessions.refreshSecret);
   const sessions = new SessionService(orm, tokens, allowlist, config.sessions, limits, now);
+  const profiles = new ProfileCache(allowlist, config.profileCacheTtlSeconds, logger);
   const accounts = new AccountService(
     orm,
     hasher,
     sessions,
     allowlist,
+    profiles,
     mail,
     { accountTokens: config.accountTokens, appUrl: config.mail.appUrl },
     limits,
@@ -84,9 +87,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   );
   const services = {
     accounts,
-    auth: new AuthService(orm, hasher, sessions, accounts, config.requireEmailVerification, limits, logger),
+    auth: new AuthService(orm, hasher, sessions, accounts, profiles, config.requireEmailVerification, limits, logger),
     sessions,
-    users: new UserService(orm),
+    users: new UserService(orm, profiles),
   };
   const authenticator = new Authenticator(tokens, allowlist, (live) =>
     metrics?.allowlistChecks.inc({ result: live ? 'live' : 'revoked' }),

@@ -1,4 +1,4 @@
-import type { TokenAllowlist } from './TokenAllowlist';
+import type { TokenAllowlist, ViewerLookup } from './TokenAllowlist';
 import type { AccessClaims, AccessTokens } from './AccessTokens';
 
 /**
@@ -44,5 +44,16 @@ export class Authenticator {
     const live = await this.allowlist.isLive(verified.claims.userId, verified.claims.jti);
     this.onCheck(live);
     return live ? verified : { kind: 'invalid' };
+  }
+
+  /**
+   * `confirm`, plus whatever the allowlist holds for the user's profile, from the same round trip (for
+   * `me`). `lookup` is absent unless the token verified.
+   */
+  async confirmWithProfile(verified: AuthState): Promise<{ state: AuthState; lookup?: ViewerLookup }> {
+    if (verified.kind !== 'authenticated') return { state: verified };
+    const lookup = await this.allowlist.lookup(verified.claims.userId, verified.claims.jti);
+    this.onCheck(lookup.live);
+    return { state: lookup.live ? verified : { kind: 'invalid' }, lookup };
   }
 }

@@ -1,9 +1,10 @@
-import { createClient } from 'redis';
+import { randomBytes } from 'node:crypto';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
-import type { TokenAllowlist } from './TokenAllowlist';
+import type { RedisClient, RedisConnection } from './redisConnection';
+import type { TokenAllowlist, ViewerLookup } from './TokenAllowlist';
 
-export type RedisClient = ReturnType<typeof createClient>;
+export type { RedisClient } from './redisConnection';
 
 /**
  * Reads a user's index and deletes the matching tokens (those of one session, or all when ARGV[2] is
@@ -26,6 +27,20 @@ return revoked
 `;
 
 /**
+ * Caches a profile only while the generation is still the one the reader saw before it read the
+ * database. `forgetProfile` moves the generation on after every committed change, so a profile read
+ * before a change can never be stored after it (the race a plain "delete on write" leaves open).
+ */
+const CACHE_PROFILE_SCRIPT = `
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
+/** How long a generation outlives the change that set it: far longer than any read that began before. */
+const GENERATION_TTL_SECONDS = 3600;
+
+/**
  * Allowlist in Redis, shared by every instance of the service.
  *
  * Keys (the `{userId}` hash tag keeps a user's keys in one Redis Cluster slot, so the multi-key
@@ -33,26 +48,32 @@ return revoked
  *   <prefix>at:{<userId>}:<jti>   the token's session id, expires at the token's `exp`
  *   <prefix>user:{<userId>}:at    sorted set of "<sessionId>/<jti>" scored by expiry: the per-user
  *                                 index that makes "revoke a session" and "revoke all" one call
+ *   <prefix>profile:{<userId>}    the user's profile (JSON) for `me`, for a configured time
+ *   <prefix>profile:{<userId>}:gen  a random value replaced by every `forgetProfile`
  * Needs Redis 7 or newer (PEXPIREAT with NX/GT).
  */
 export class RedisTokenAllowlist implements TokenAllowlist {
-  private client: RedisClient;
-  private clientCreatedAt: number;
+  private connection: RedisConnection;
+  private connectedAt: number;
   /** Resolves when the current client is next ready; shared by every call waiting for it. */
   private ready?: Promise<void>;
   private closed = false;
 
   constructor(
-    /** Makes a new client; called at start and whenever the current connection stops answering. */
-    private readonly connect: () => RedisClient,
+    /** Makes a new connection; called at start and whenever the current one stops answering. */
+    private readonly connect: () => RedisConnection,
     private readonly prefix: string,
     /** Every call fails closed after this long, even if Redis accepted the connection and hangs. */
     private readonly timeoutMs: number,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.client = connect();
-    this.clientCreatedAt = Date.now();
+    this.connection = connect();
+    this.connectedAt = Date.now();
+  }
+
+  private get client(): RedisClient {
+    return this.connection.commands;
   }
 
   async add(userId: string, sessionId: string, jti: string, expiresAt: Date): Promise<void> {
@@ -74,6 +95,33 @@ export class RedisTokenAllowlist implements TokenAllowlist {
 
   async isLive(userId: string, jti: string): Promise<boolean> {
     return (await this.call(() => this.client.exists(this.tokenKey(userId, jti)))) === 1;
+  }
+
+  async lookup(userId: string, jti: string): Promise<ViewerLookup> {
+    // One MGET: the three keys share the user's hash tag, so this is one command on one cluster slot.
+    const [token, profile, generation] = await this.call(() =>
+      this.client.mGet([this.tokenKey(userId, jti), this.profileKey(userId), this.generationKey(userId)]),
+    );
+    return { live: token !== null, profile, generation };
+  }
+
+  async cacheProfile(userId: string, generation: string | null, profile: string, ttlSeconds: number): Promise<void> {
+    await this.call(() =>
+      this.client.eval(CACHE_PROFILE_SCRIPT, {
+        keys: [this.profileKey(userId), this.generationKey(userId)],
+        arguments: [generation ?? '', profile, String(ttlSeconds)],
+      }),
+    );
+  }
+
+  async forgetProfile(userId: string): Promise<void> {
+    await this.call(() =>
+      this.client
+        .multi()
+        .set(this.generationKey(userId), randomBytes(12).toString('base64url'), { expiration: { type: 'EX', value: GENERATION_TTL_SECONDS } })
+        .del(this.profileKey(userId))
+        .exec(),
+    );
   }
 
   revokeSession(userId: string, sessionId: string): Promise<number> {
@@ -108,11 +156,13 @@ export class RedisTokenAllowlist implements TokenAllowlist {
 
   async close(): Promise<void> {
     this.closed = true;
-    const client = this.client;
-    if (!client.isOpen) return;
+    const connection = this.connection;
     // close() waits for pending replies, which a stuck server never sends.
-    await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, this.timeoutMs))]);
-    if (client.isOpen) client.destroy();
+    const closed = await Promise.race([
+      connection.close().then(() => true, () => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.timeoutMs)),
+    ]);
+    if (!closed) connection.destroy();
   }
 
   private tokenKey(userId: string, jti: string): string {
@@ -123,23 +173,31 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return `${this.prefix}user:{${userId}}:at`;
   }
 
+  private profileKey(userId: string): string {
+    return `${this.prefix}profile:{${userId}}`;
+  }
+
+  private generationKey(userId: string): string {
+    return `${this.prefix}profile:{${userId}}:gen`;
+  }
+
   /**
    * Runs one command within the time budget. A client still (re)connecting is waited for inside the
    * same budget, so the first requests after a start or a reconnect do not fail needlessly.
    */
   private async call<T>(command: () => Promise<T>): Promise<T> {
-    const client = this.client;
+    const connection = this.connection;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
     });
     try {
-      if (!client.isReady) await Promise.race([this.nextReady(client), deadline]);
+      if (!connection.ready) await Promise.race([this.nextReady(connection), deadline]);
       return await Promise.race([command(), deadline]);
     } catch (error) {
-      if (error === TIMED_OUT || this.stuckConnecting(client)) {
-        this.replace(client);
-      } else if (client.isReady) {
+      if (error === TIMED_OUT || this.stuckConnecting(connection)) {
+        this.replace(connection);
+      } else if (connection.ready) {
         // Redis answered with an error (wrong type, bad script...): a bug to see in the log, still
         // answered as unavailable so that nothing is decided without the store.
         this.logger.error('redis command failed', { error: error instanceof Error ? error.message : String(error) });
@@ -153,60 +211,31 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   /**
    * A command that got no reply in time means the connection cannot be trusted (a half-open socket or a
    * stuck server never errors by itself, and node-redis would wait on it forever). Swap in a fresh
-   * client; the next requests use it while the old one is torn down.
+   * connection; the next requests use it while the old one is torn down.
    */
-  private replace(stale: RedisClient): void {
-    if (stale !== this.client || this.closed) return; // already replaced, or shutting down
-    this.client = this.connect();
-    this.clientCreatedAt = Date.now();
+  private replace(stale: RedisConnection): void {
+    if (stale !== this.connection || this.closed) return; // already replaced, or shutting down
+    this.connection = this.connect();
+    this.connectedAt = Date.now();
     this.ready = undefined;
     stale.destroy();
   }
 
   /**
-   * One promise (one listener) for all calls waiting while the client (re)connects. Reconnect errors do
-   * not settle it: each call waits until its own deadline, not until the first failed attempt.
+   * One promise for all calls waiting while the connection (re)connects. Reconnect errors do not settle
+   * it: each call waits until its own deadline, not until the first failed attempt.
    */
-  private nextReady(client: RedisClient): Promise<void> {
-    this.ready ??= new Promise<void>((resolve) => {
-      client.once('ready', () => {
-        this.ready = undefined;
-        resolve();
-      });
+  private nextReady(connection: RedisConnection): Promise<void> {
+    this.ready ??= connection.whenReady().then(() => {
+      if (this.connection === connection) this.ready = undefined;
     });
     return this.ready;
   }
 
   /** Not ready long after it was made: its handshake went unanswered and it will not recover alone. */
-  private stuckConnecting(client: RedisClient): boolean {
-    return !client.isReady && Date.now() - this.clientCreatedAt > this.timeoutMs;
+  private stuckConnecting(connection: RedisConnection): boolean {
+    return !connection.ready && Date.now() - this.connectedAt > this.timeoutMs;
   }
 }
 
 const TIMED_OUT = Symbol('redis timeout');
-
-
-/**
- * Creates and starts connecting a client. It fails fast instead of queueing while Redis is away (the
- * offline queue would hold a request until Redis returns) and keeps reconnecting in the background; a
- * Redis that is down at start does not fail the caller.
- */
-export function createRedisClient(url: string, timeoutMs: number, logger: Logger): RedisClient {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: timeoutMs,
-      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
-    },
-  });
-  let lastLogged = 0;
-  client.on('error', (error: Error) => {
-    // A down Redis emits an error per reconnect attempt; one line every 10 s is enough.
-    if (Date.now() - lastLogged < 10_000) return;
-    lastLogged = Date.now();
-    logger.error('redis connection error', { error: error.message });
-  });
-  client.connect().catch((error: Error) => logger.error('redis not reachable', { error: error.message }));
-  return client;
-}

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
-import { optionalViewer, type RequestContext } from '../context';
+import type { RequestContext } from '../context';
+import { unauthenticated } from '../errors';
 import { UpdateMeInput, UpdateMeResult } from '../types/user.types';
 import { UserType } from '../types/UserType';
 import { RootFieldInterceptor } from './RootFieldInterceptor';
@@ -15,15 +16,11 @@ export class MeResolver {
     description: 'The signed-in user; null without an `Authorization` header. An invalid token is an error (401).',
   })
   async me(@Ctx() ctx: RequestContext) {
-    // The profile read starts as soon as the signature checks out, alongside the allowlist check: one
-    // Redis round trip and one primary-key read, not one after the other. Nothing is returned unless
-    // the allowlist confirms the token.
-    const unconfirmed = await ctx.unconfirmedAuth();
-    if (unconfirmed.kind !== 'authenticated') return optionalViewer(ctx);
-    const [viewer, profile] = await Promise.allSettled([optionalViewer(ctx), ctx.services.users.me(unconfirmed.claims)]);
-    if (viewer.status === 'rejected') throw viewer.reason;
-    if (profile.status === 'rejected') throw profile.reason;
-    return profile.value;
+    // One Redis round trip answers both "is this token live?" and "what is the cached profile?".
+    const { state, lookup } = await ctx.authWithProfile();
+    if (state.kind === 'anonymous') return null;
+    if (state.kind === 'invalid') throw unauthenticated(true);
+    return ctx.services.users.me(state.claims, lookup!);
   }
 
   @RequiresViewer()

@@ -5,6 +5,7 @@ import type { AccessClaims } from '../auth/AccessTokens';
 import type { PasswordHasher } from '../auth/PasswordHasher';
 import { sha256 } from '../auth/digest';
 import type { TokenAllowlist } from '../auth/TokenAllowlist';
+import type { ProfileCache } from './ProfileCache';
 import type { Config } from '../config';
 import { AccountToken, User, type AccountTokenPurpose } from '../entities';
 import {
@@ -55,6 +56,7 @@ export class AccountService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly allowlist: TokenAllowlist,
+    private readonly profiles: ProfileCache,
     private readonly mail: MailQueue,
     private readonly settings: Pick<Config, 'accountTokens'> & { appUrl: string },
     private readonly limits: AttemptLimits,
@@ -84,7 +86,7 @@ export class AccountService {
   }
 
   async verifyEmail(token: string): Promise<AccountUpdated | InvalidTokenError> {
-    return this.orm.em.fork().transactional(async (em) => {
+    const result = await this.orm.em.fork().transactional(async (em) => {
       const used = await this.consume(em, token, 'verify_email');
       const user = used && (await this.lockUser(em, used.user.id));
       // A link sent to an earlier address proves nothing about the current one.
@@ -92,6 +94,8 @@ export class AccountService {
       user.emailVerifiedAt ??= new Date(this.now());
       return new AccountUpdated(user);
     });
+    if (result instanceof AccountUpdated) await this.profiles.forget(result.user.id);
+    return result;
   }
 
   /**
@@ -148,6 +152,7 @@ export class AccountService {
       });
       // The owner proved control of the address: a login lockout on the account ends too.
       if (result instanceof AccountUpdated) {
+        await this.profiles.forget(result.user.id);
         await this.limits.loginSucceeded(result.user.email);
         await this.limits.currentPasswordSucceeded(result.user.id);
       }
@@ -191,7 +196,7 @@ export class AccountService {
 
   async confirmEmailChange(token: string): Promise<AccountUpdated | InvalidTokenError | EmailTakenError> {
     try {
-      return await this.orm.em.fork().transactional(async (em) => {
+      const result = await this.orm.em.fork().transactional(async (em) => {
         const used = await this.consume(em, token, 'change_email');
         const user = used && (await this.lockUser(em, used.user.id));
         if (!used || !user) return new InvalidTokenError();
@@ -201,6 +206,8 @@ export class AccountService {
         await em.flush();
         return new AccountUpdated(user);
       });
+      if (result instanceof AccountUpdated) await this.profiles.forget(result.user.id);
+      return result;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) return new EmailTakenError();
       throw error;
@@ -224,6 +231,7 @@ export class AccountService {
       await tx.nativeDelete(User, { id: user.id });
       await this.allowlist.revokeAllForUser(user.id);
     });
+    await this.profiles.forget(user.id);
     return new AccountDeleted();
   }
 

@@ -12,6 +12,7 @@ import {
   unauthenticated,
 } from '../errors';
 import type { Logger } from '../logger';
+import type { ProfileCache } from './ProfileCache';
 import type { AuthSuccess, RegisterInput } from '../types/auth.types';
 import { ChangePasswordSuccess } from '../types/session.types';
 import type { AccountService } from './AccountService';
@@ -25,6 +26,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
+    private readonly profiles: ProfileCache,
     private readonly requireEmailVerification: boolean,
     private readonly limits: AttemptLimits,
     private readonly logger: Logger,
@@ -137,7 +139,7 @@ export class AuthService {
     if (refused) return refused;
     const passwordHash = await this.hasher.hash(values.newPassword);
 
-    return em.transactional(async (tx) => {
+    const result = await em.transactional(async (tx) => {
       // Locked and compared with the hash just verified: of two concurrent changes from the same old
       // password only the first wins; the second was checked against a password that no longer holds.
       const current = await tx.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -149,6 +151,9 @@ export class AuthService {
       const ended = await this.sessions.end(user.id, { except: viewer.sessionId }, tx);
       return new ChangePasswordSuccess(current, ended.length);
     });
+    // The row changed (updatedAt), so the cached profile goes.
+    if (result instanceof ChangePasswordSuccess) await this.profiles.forget(user.id);
+    return result;
   }
 
   /**

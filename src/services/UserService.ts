@@ -1,18 +1,29 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AccessClaims } from '../auth/AccessTokens';
+import type { ViewerLookup } from '../auth/TokenAllowlist';
 import { User } from '../entities';
 import { InvalidInputError, unauthenticated } from '../errors';
 import type { UpdateMeInput } from '../types/user.types';
 import { UpdateMeSuccess } from '../types/user.types';
+import type { Profile, ProfileCache } from './ProfileCache';
 import { checkName, collect, type Checked } from './validation';
 
 export class UserService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly profiles: ProfileCache,
+  ) {}
 
-  /** The viewer's account. A live token whose user is gone is treated as an invalid token. */
-  async me(viewer: AccessClaims): Promise<User> {
+  /**
+   * The viewer's profile: from the cache the allowlist lookup brought back, else one primary-key read
+   * (which refills the cache). A live token whose user is gone is treated as an invalid token.
+   */
+  async me(viewer: AccessClaims, lookup: ViewerLookup): Promise<Profile | User> {
+    const cached = this.profiles.read(lookup);
+    if (cached && cached.id === viewer.userId) return cached;
     const user = await this.orm.em.fork().findOne(User, { id: viewer.userId });
     if (!user) throw unauthenticated(true);
+    this.profiles.fill(user, lookup);
     return user;
   }
 
@@ -30,6 +41,7 @@ export class UserService {
     em.assign(user, values);
     // Only a real change produces an UPDATE (and a new updatedAt).
     await em.flush();
+    await this.profiles.forget(user.id);
     return new UpdateMeSuccess(user);
   }
 }

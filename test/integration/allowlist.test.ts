@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryTokenAllowlist } from '../../src/auth/MemoryTokenAllowlist';
-import { createRedisClient, RedisTokenAllowlist } from '../../src/auth/RedisTokenAllowlist';
+import { RedisTokenAllowlist } from '../../src/auth/RedisTokenAllowlist';
+import { connectRedis } from '../../src/auth/redisConnection';
 import type { TokenAllowlist } from '../../src/auth/TokenAllowlist';
 import { silentLogger } from '../../src/logger';
 import { REDIS_URL } from '../helpers/services';
@@ -57,10 +58,10 @@ function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlis
 allowlistSuite('MemoryTokenAllowlist', (now) => new MemoryTokenAllowlist(now));
 
 const prefix = `test:${randomBytes(6).toString('hex')}:`;
-allowlistSuite('RedisTokenAllowlist', () => new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000, silentLogger));
+allowlistSuite('RedisTokenAllowlist', () => new RedisTokenAllowlist(() => connectRedis({ kind: 'standalone', url: REDIS_URL }, 2000, silentLogger), prefix, 2000, silentLogger));
 
 describe('RedisTokenAllowlist storage', () => {
-  const store = new RedisTokenAllowlist(() => createRedisClient(REDIS_URL, 2000, silentLogger), prefix, 2000, silentLogger);
+  const store = new RedisTokenAllowlist(() => connectRedis({ kind: 'standalone', url: REDIS_URL }, 2000, silentLogger), prefix, 2000, silentLogger);
   const redis = createClient({ url: REDIS_URL });
   afterAll(async () => {
     await store.close();
@@ -88,6 +89,34 @@ describe('RedisTokenAllowlist storage', () => {
     await redis.zAdd(`${prefix}user:{${expiredUser}}:at`, { score: now - 1000, value: 'session/stale' });
     await store.add(expiredUser, 'session', 'fresh', new Date(now + 60_000));
     expect(await redis.zRange(`${prefix}user:{${expiredUser}}:at`, 0, -1)).toEqual(['session/fresh']);
+  });
+
+  it('looks up a token and the cached profile at once; a profile read before a change is never cached after it', async () => {
+    const user = randomUUID();
+    await store.add(user, 'session', 'jti', new Date(Date.now() + 60_000));
+    const first = await store.lookup(user, 'jti');
+    expect(first).toMatchObject({ live: true, profile: null });
+    expect((await store.lookup(user, 'other')).live).toBe(false);
+
+    await store.cacheProfile(user, first.generation, '{"v":1}', 60);
+    const hit = await store.lookup(user, 'jti');
+    expect(hit.profile).toBe('{"v":1}');
+
+    // A reader looked up (generation g), then read the old row; meanwhile a change committed and
+    // forgot the profile. The reader's late write must be refused.
+    const reader = await store.lookup(user, 'jti');
+    await store.forgetProfile(user);
+    await store.cacheProfile(user, reader.generation, '{"v":"stale"}', 60);
+    const after = await store.lookup(user, 'jti');
+    expect(after.profile).toBeNull();
+    expect(after.generation).not.toBe(reader.generation);
+
+    // A reader that started after the change caches normally, for the TTL given.
+    await store.cacheProfile(user, after.generation, '{"v":2}', 60);
+    expect((await store.lookup(user, 'jti')).profile).toBe('{"v":2}');
+    const ttl = await redis.ttl(`${prefix}profile:{${user}}`);
+    expect(ttl).toBeGreaterThan(55);
+    expect(ttl).toBeLessThanOrEqual(60);
   });
 
   it('keeps a user\'s keys in one cluster slot (hash tag on the user id)', async () => {

@@ -15,6 +15,7 @@ import {
   REFRESH,
   registered,
   TEST_JWT_SECRET,
+  UPDATE_ME,
 } from '../helpers/testApp';
 
 /** Two separate service processes sharing one PostgreSQL and one Redis, as behind a load balancer. */
@@ -56,6 +57,18 @@ describe('two instances on one PostgreSQL and Redis', () => {
     const refreshed = (await onB(REFRESH, { refreshToken })).body.data.refreshToken;
     expect(refreshed.__typename).toBe('AuthSuccess');
     expect((await onA(ME, {}, refreshed.accessToken)).status).toBe(200);
+  });
+
+  it('see each other\'s profile changes at once, though each answers me from the shared cache', async () => {
+    const onA = gqlClient(a.url);
+    const onB = gqlClient(b.url);
+    const { token } = await registered(onA);
+    expect((await onA(ME, {}, token)).body.data.me.firstName).toBe('Ada');
+    expect((await onB(ME, {}, token)).body.data.me.firstName).toBe('Ada');
+    expect((await onB(UPDATE_ME, { input: { firstName: 'Grace' } }, token)).body.data.updateMe.__typename).toBe('UpdateMeSuccess');
+    expect((await onA(ME, {}, token)).body.data.me.firstName).toBe('Grace');
+    expect((await onA(UPDATE_ME, { input: { firstName: 'Ada' } }, token)).body.data.updateMe.__typename).toBe('UpdateMeSuccess');
+    expect((await onB(ME, {}, token)).body.data.me.firstName).toBe('Ada');
   });
 
   it('honour a logout made on the other at once', async () => {

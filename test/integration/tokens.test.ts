@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN, LOGOUT, ME, newUser, registered, startTestApp, TEST_JWT_SECRET, UPDATE_ME, type TestApp } from '../helpers/testApp';
+import { REDIS_URL } from '../helpers/services';
 
 let t: TestApp;
 let clockOffsetMs = 0;
@@ -202,7 +203,7 @@ describe('logout', () => {
     const { jti, sid } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     const key = `${t.redisPrefix}at:{${user.id}}:${jti}`;
     const { createClient } = await import('redis');
-    const redis = createClient({ url: t.config.redisUrl });
+    const redis = createClient({ url: REDIS_URL });
     await redis.connect();
     try {
       expect(await redis.exists(key)).toBe(1);

@@ -55,7 +55,7 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
     );
     expect(code).toBe(1);
     expect(output).toContain('JWT_SECRET (or JWT_KEYS) is required when NODE_ENV=production');
-    expect(output).toContain('REDIS_URL is required when NODE_ENV=production');
+    expect(output).toContain('REDIS_URL (or REDIS_CLUSTER_URLS, or REDIS_SENTINEL_URLS) is required when NODE_ENV=production');
     expect(output).toContain('PORT must be a whole number');
     expect(output).toContain('BCRYPT_COST must be a whole number from 4 to 16');
     expect(output).toContain('DATABASE_URL must start with postgres:// or postgresql://');

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       port: 4000,
       host: undefined,
       databaseUrl: undefined,
-      redisUrl: undefined,
+      redis: undefined,
       bcryptCost: 12,
       logLevel: 'info',
     });
@@ -80,6 +80,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_KEY_PREFIX: 'app{1}:' })).toThrow(/REDIS_KEY_PREFIX must not contain/);
   });
 
+  it('reaches Redis as one server, a cluster or through Sentinel, exactly one of them', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@cache:6379/2' }).redis).toEqual({ kind: 'standalone', url: 'redis://:pw@cache:6379/2' });
+    expect(loadConfig({ REDIS_CLUSTER_URLS: 'redis://a:7000, redis://b:7001,' }).redis).toEqual({
+      kind: 'cluster',
+      urls: ['redis://a:7000', 'redis://b:7001'],
+    });
+    expect(loadConfig({ REDIS_SENTINEL_URLS: 'redis://s1:26379,redis://s2:26379' }).redis).toEqual({
+      kind: 'sentinel',
+      urls: ['redis://s1:26379', 'redis://s2:26379'],
+      masterName: 'mymaster',
+    });
+    expect(loadConfig({ REDIS_SENTINEL_URLS: 'redis://s1:26379', REDIS_SENTINEL_MASTER: 'auth' }).redis).toMatchObject({ masterName: 'auth' });
+    expect(() => loadConfig({ REDIS_URL: 'redis://a', REDIS_CLUSTER_URLS: 'redis://b:7000' })).toThrow(/only one of REDIS_URL/);
+    expect(() => loadConfig({ REDIS_CLUSTER_URLS: 'redis://a:7000,http://b:7001' })).toThrow(/REDIS_CLUSTER_URLS entry 2 must start with redis:/);
+    expect(() => loadConfig({ REDIS_CLUSTER_URLS: ',' })).toThrow(/REDIS_CLUSTER_URLS must list at least one URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/REDIS_URL \(or REDIS_CLUSTER_URLS, or REDIS_SENTINEL_URLS\) is required/);
+  });
+
   it('refuses an APP_URL with a query or fragment', () => {
     expect(() => loadConfig({ APP_URL: 'https://app.example/#/' })).toThrow(/APP_URL must be a base URL/);
   });
@@ -87,7 +105,7 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ', PORT: '' })).toMatchObject({
       databaseUrl: undefined,
-      redisUrl: undefined,
+      redis: undefined,
       port: 4000,
     });
   });

@@ -17,7 +17,7 @@ function brokenContext() {
     requestId: 'test',
     trace: {},
     auth: authenticated,
-    unconfirmedAuth: authenticated,
+    authWithProfile: async () => ({ state: await authenticated(), lookup: { live: true, profile: null, generation: null } }),
   };
 }
 

@@ -1,0 +1,138 @@
+import { createClient, createCluster, createSentinel } from 'redis';
+import type { RedisTarget } from '../config';
+import type { Logger } from '../logger';
+
+/** The command API the token store and the rate limiter are written against: node-redis's client's. */
+export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * One connection to Redis, whichever way it is deployed. The allowlist and the rate limiter use only
+ * commands whose every key shares one hash tag (one slot): EXISTS, MGET, EVAL, GET, DEL and MULTI. For
+ * those, node-redis's cluster and Sentinel clients take the same calls as a single client (the
+ * cluster routes each by its first key), so all three are handed out as `RedisClient`. The Redis
+ * Cluster test runs the whole service against a real cluster to keep that claim honest.
+ */
+export interface RedisConnection {
+  readonly commands: RedisClient;
+  /** True while commands can be sent. */
+  readonly ready: boolean;
+  /** Resolves the next time the connection becomes ready; never rejects. */
+  whenReady(): Promise<void>;
+  /** Waits for pending replies, then disconnects. */
+  close(): Promise<void>;
+  /** Disconnects at once, failing pending commands. */
+  destroy(): void;
+}
+
+/**
+ * Starts connecting and returns at once. Commands fail fast instead of queueing while Redis is away
+ * (no offline queue), and the clients keep reconnecting in the background, so a Redis that is down at
+ * start does not fail the caller.
+ */
+export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Logger): RedisConnection {
+  const socket = {
+    connectTimeout: timeoutMs,
+    reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+  };
+  const reportErrors = throttledErrorLog(logger);
+  switch (target.kind) {
+    case 'standalone': {
+      const client = createClient({ url: target.url, disableOfflineQueue: true, socket });
+      client.on('error', reportErrors);
+      return fromConnectable(client, client, () => client.isReady, logger);
+    }
+    case 'cluster': {
+      const { credentials, tls } = nodeOptions(target.urls[0]);
+      const cluster = createCluster({
+        rootNodes: target.urls.map((url) => ({ url })),
+        defaults: { ...credentials, disableOfflineQueue: true, socket: { ...socket, ...tls } },
+      });
+      cluster.on('error', reportErrors);
+      // The cluster client has no "ready" state of its own: it is ready once it has learned the slots.
+      let connected = false;
+      return fromConnectable(cluster, cluster as unknown as RedisClient, () => connected && cluster.isOpen, logger, () => {
+        connected = true;
+      });
+    }
+    case 'sentinel': {
+      const { credentials, tls } = nodeOptions(target.urls[0]);
+      const sentinel = createSentinel({
+        name: target.masterName,
+        sentinelRootNodes: target.urls.map((url) => {
+          const { hostname, port } = new URL(url);
+          return { host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 26379) };
+        }),
+        nodeClientOptions: { ...credentials, disableOfflineQueue: true, socket: { ...socket, ...tls } },
+        sentinelClientOptions: { ...credentials, socket: { ...socket, ...tls } },
+      });
+      sentinel.on('error', reportErrors);
+      return fromConnectable(sentinel, sentinel as unknown as RedisClient, () => sentinel.isReady, logger);
+    }
+  }
+}
+
+interface Connectable {
+  connect(): Promise<unknown>;
+  close(): Promise<void>;
+  destroy(): void;
+  readonly isOpen: boolean;
+}
+
+/**
+ * Readiness from the client's own `connect()`: the first connection (topology, master) is awaited
+ * once; after that each client reconnects by itself and `isReady` says where it stands.
+ */
+function fromConnectable(
+  client: Connectable,
+  commands: RedisClient,
+  isReady: () => boolean,
+  logger: Logger,
+  onConnected: () => void = () => undefined,
+): RedisConnection {
+  let waiters: Array<() => void> = [];
+  const wake = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const resolve of woken) resolve();
+  };
+  client
+    .connect()
+    .then(() => {
+      onConnected();
+      wake();
+    })
+    .catch((error: Error) => logger.error('redis not reachable', { error: error.message }));
+  // A standalone client also reconnects later: each time, waiting calls go on.
+  (client as { on?: (event: string, listener: () => void) => void }).on?.('ready', wake);
+  return {
+    commands,
+    get ready() {
+      return isReady();
+    },
+    whenReady: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    close: async () => {
+      if (client.isOpen) await client.close();
+    },
+    destroy: () => client.destroy(),
+  };
+}
+
+/** Credentials and TLS of one URL, for every node of a cluster or Sentinel deployment. */
+function nodeOptions(url: string) {
+  const parsed = new URL(url);
+  const credentials = {
+    ...(parsed.username && { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password && { password: decodeURIComponent(parsed.password) }),
+  };
+  return { credentials, tls: parsed.protocol === 'rediss:' ? { tls: true as const } : {} };
+}
+
+/** A down Redis emits an error per reconnect attempt; one line every 10 s is enough. */
+function throttledErrorLog(logger: Logger) {
+  let lastLogged = 0;
+  return (error: unknown) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    logger.error('redis connection error', { error: error instanceof Error ? error.message : String(error) });
+  };
+}

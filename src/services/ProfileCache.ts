@@ -1,0 +1,83 @@
+import type { TokenAllowlist, ViewerLookup } from '../auth/TokenAllowlist';
+import type { User } from '../entities';
+import type { Logger } from '../logger';
+
+/** What `me` answers with: the user's public fields (never the password hash). */
+export interface Profile {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  emailVerifiedAt: Date | null;
+  firstName: string;
+  lastName: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The profile of `me`, cached in the token store next to the user's tokens, so an authenticated `me`
+ * is one Redis round trip (the allowlist check and the profile in one MGET) and no database read.
+ *
+ * Correct across updates and instances: every service that changes a user's row calls `forget` once
+ * the change has committed, which drops the entry on every instance at once (it lives in Redis), and a
+ * profile read from the database is cached only if no `forget` ran since its lookup (see
+ * `TokenAllowlist.cacheProfile`). If `forget` itself fails (Redis down as the change commits), the
+ * old profile can be served until the TTL ends; that is the bound on staleness.
+ */
+export class ProfileCache {
+  constructor(
+    private readonly store: TokenAllowlist,
+    private readonly ttlSeconds: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The profile a lookup found, or undefined when it must be read from the database. */
+  read(lookup: ViewerLookup): Profile | undefined {
+    if (this.ttlSeconds === 0 || lookup.profile === null) return undefined;
+    try {
+      const cached = JSON.parse(lookup.profile) as Record<keyof Profile, string | boolean | null>;
+      const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
+      return {
+        id: String(cached.id),
+        email: String(cached.email),
+        emailVerified: cached.emailVerifiedAt !== null,
+        emailVerifiedAt: date(cached.emailVerifiedAt),
+        firstName: String(cached.firstName),
+        lastName: String(cached.lastName),
+        createdAt: date(cached.createdAt)!,
+        updatedAt: date(cached.updatedAt)!,
+      };
+    } catch {
+      return undefined; // not ours (an older format): read the row, which replaces it
+    }
+  }
+
+  /** Caches a profile just read from the database. Not awaited by the request: a failure costs nothing. */
+  fill(user: User, lookup: ViewerLookup): void {
+    if (this.ttlSeconds === 0) return;
+    const profile = JSON.stringify({
+      id: user.id,
+      email: user.email,
+      emailVerifiedAt: user.emailVerifiedAt ?? null,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      createdAt: user.createdAt,
+      updatedAt: user.updatedAt,
+    });
+    this.store
+      .cacheProfile(user.id, lookup.generation, profile, this.ttlSeconds)
+      .catch((error: unknown) => this.logger.debug('profile not cached', { error }));
+  }
+
+  /**
+   * Drops the cached profile. Call after a change to the user's row has committed. Never throws: the
+   * change stands whatever happens here.
+   */
+  async forget(userId: string): Promise<void> {
+    try {
+      await this.store.forgetProfile(userId);
+    } catch (error) {
+      this.logger.warn('cached profile not dropped; it expires on its own', { userId, error });
+    }
+  }
+}
