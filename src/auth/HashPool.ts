@@ -30,8 +30,14 @@ interface Slot {
 
 // The worker is plain CommonJS passed as a string so it runs the same under tsc output, vitest and
 // swc without a build step of its own; bcryptjs is resolved from this package, not from the cwd.
+//
+// Each worker lowers its own thread's scheduling priority (nice 10; on Linux setpriority with pid 0
+// applies to the calling thread only). With as many workers as cores, a login storm would otherwise
+// take the CPU from the event loop and every other request would wait behind bcrypt; at a lower
+// priority the hashing still uses every core the event loop leaves idle.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+try { require('node:os').setPriority(10); } catch {}
 const bcrypt = require(${JSON.stringify(require.resolve('bcryptjs'))});
 parentPort.on('message', (job) => {
   try {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashPool } from '../../src/auth/HashPool';
@@ -22,6 +23,20 @@ describe('HashPool', () => {
     expect(await p.compare('secret', hash)).toBe(true);
     expect(await p.compare('other', hash)).toBe(false);
     expect(p.completed).toBe(3);
+  });
+
+  it.runIf(process.platform === 'linux')('runs its threads below the event loop\'s priority (nice 10)', async () => {
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        // Fields after the "(comm)" part; nice is field 19 of the line, the 17th after it.
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const before = niceOfThreads().filter((nice) => nice === 10).length;
+    const p = pool({ threads: 2, maxQueue: 10, queueTimeoutMs: 5000 });
+    await Promise.all([p.hash('a', 4), p.hash('b', 4)]);
+    expect(niceOfThreads().filter((nice) => nice === 10).length - before).toBe(2);
+    expect(niceOfThreads()[0]).toBe(0); // the main thread is untouched
   });
 
   it('completes many more concurrent jobs than it has threads', async () => {
