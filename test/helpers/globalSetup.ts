@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import { ADMIN_DATABASE_URL, canConnect, REDIS_URL } from './services';
 
 /**
- * The integration tests need a real PostgreSQL and Redis. If either is missing the run stops here, at
- * once, saying what is missing and how to start it: no test is skipped silently.
+ * The integration tests need a real PostgreSQL and Redis, and the Redis binaries. If any is missing the
+ * run stops here, at once, saying what is missing and how to get it: no test is skipped silently.
  */
 export default async function globalSetup(): Promise<void> {
   const missing: string[] = [];
@@ -18,6 +20,12 @@ export default async function globalSetup(): Promise<void> {
       `Redis is not reachable at ${redact(REDIS_URL)} (set TEST_REDIS_URL, or start it: ` +
         `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)`,
     );
+  }
+  // The Redis Cluster and Sentinel tests start their own servers from these binaries.
+  for (const binary of ['redis-server', 'redis-cli']) {
+    if (!onPath(binary)) {
+      missing.push(`${binary} is not on PATH (the Redis Cluster and Sentinel tests start their own; Debian: apt install redis-server)`);
+    }
   }
   if (missing.length > 0) {
     throw new Error(`The test suite needs real services:\n  - ${missing.join('\n  - ')}`);
@@ -42,6 +50,10 @@ async function dropStaleTestDatabases(): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && existsSync(path.join(dir, binary)));
 }
 
 function redact(url: string): string {
