@@ -113,7 +113,13 @@ function fromConnectable(
     close: async () => {
       if (client.isOpen) await client.close();
     },
-    destroy: () => client.destroy(),
+    destroy: () => {
+      try {
+        client.destroy();
+      } catch {
+        // node-redis throws when the client is already closed (or never connected): nothing to tear down.
+      }
+    },
   };
 }
 

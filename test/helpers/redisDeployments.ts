@@ -15,6 +15,8 @@ const run = promisify(execFile);
 export interface RedisCluster {
   ports: number[];
   urls: string[];
+  /** Kills one node (SIGKILL), as a crashed server. */
+  killNode(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,9 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
   );
   const stop = async () => {
     for (const server of servers) server.kill('SIGKILL');
-    await Promise.all(servers.map((server) => (server.exitCode === null ? new Promise((r) => server.once('exit', r)) : null)));
+    await Promise.all(
+      servers.map((server) => (server.exitCode === null && server.signalCode === null ? new Promise((r) => server.once('exit', r)) : null)),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -51,7 +55,12 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     // Every node must agree the cluster is up (all 16384 slots served) before clients use it.
     for (const port of ports) await waitFor(async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'));
-    return { ports, urls: ports.map((p) => `redis://127.0.0.1:${p}`), stop };
+    const killNode = async (port: number) => {
+      const server = servers[ports.indexOf(port)];
+      server.kill('SIGKILL');
+      if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server.once('exit', r));
+    };
+    return { ports, urls: ports.map((p) => `redis://127.0.0.1:${p}`), killNode, stop };
   } catch (error) {
     await stop();
     throw error;

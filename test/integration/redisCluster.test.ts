@@ -82,4 +82,29 @@ describe('on a Redis Cluster', () => {
       .filter(Boolean);
     expect(counters.length).toBeGreaterThan(0);
   });
+
+  // Last: it breaks the cluster.
+  it('fails closed for the users whose slot is on a dead node, and keeps serving the others', async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => registered(t.gql)));
+    const nodeOf = async (userId: string) => {
+      for (const port of cluster.ports) {
+        if ((await cli(port, '--scan', '--pattern', `${t.redisPrefix}at:{${userId}}:*`)).trim()) return port;
+      }
+      throw new Error('token not found on any node');
+    };
+    const homes = await Promise.all(users.map(({ user }) => nodeOf(user.id)));
+    const victim = homes[0];
+    const onVictim = users.filter((_, i) => homes[i] === victim);
+    const elsewhere = users.filter((_, i) => homes[i] !== victim);
+    expect(elsewhere.length).toBeGreaterThan(0);
+
+    await cluster.killNode(victim);
+    const down = await t.gql(ME, {}, onVictim[0].token);
+    expect(down.status).toBe(503);
+    expect(down.body.errors![0].extensions!.code).toBe('SERVICE_UNAVAILABLE');
+    expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|cluster/i);
+    for (const { token, user } of elsewhere.slice(0, 3)) {
+      expect((await t.gql(ME, {}, token)).body.data.me.id).toBe(user.id);
+    }
+  });
 });
