@@ -197,6 +197,9 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     } catch (error) {
       if (error === TIMED_OUT || this.stuckConnecting(connection)) {
         this.replace(connection);
+      } else if (connection.isStale(error)) {
+        // At most one fresh connection per time budget, however many requests fail meanwhile.
+        if (Date.now() - this.connectedAt > this.timeoutMs) this.replace(connection);
       } else if (connection.ready) {
         // Redis answered with an error (wrong type, bad script...): a bug to see in the log, still
         // answered as unavailable so that nothing is decided without the store.
@@ -215,6 +218,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
    */
   private replace(stale: RedisConnection): void {
     if (stale !== this.connection || this.closed) return; // already replaced, or shutting down
+    this.logger.warn('redis connection replaced: no answer in time, or the cluster changed');
     this.connection = this.connect();
     this.connectedAt = Date.now();
     this.ready = undefined;

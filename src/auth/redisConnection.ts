@@ -1,4 +1,13 @@
-import { createClient, createCluster, createSentinel } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  createClient,
+  createCluster,
+  createSentinel,
+  ErrorReply,
+  SocketClosedUnexpectedlyError,
+} from 'redis';
 import type { RedisTarget } from '../config';
 import type { Logger } from '../logger';
 
@@ -22,6 +31,12 @@ export interface RedisConnection {
   close(): Promise<void>;
   /** Disconnects at once, failing pending commands. */
   destroy(): void;
+  /**
+   * True when an error means this connection's picture of Redis is out of date and only a fresh one
+   * will do. A cluster client learns the slot map again only on a MOVED reply, which a dead master never
+   * sends: after a failover it would keep sending that slot's commands to the dead node.
+   */
+  isStale(error: unknown): boolean;
 }
 
 /**
@@ -46,13 +61,23 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
       const cluster = createCluster({
         rootNodes: target.urls.map((url) => ({ url })),
         defaults: { ...credentials, disableOfflineQueue: true, socket: { ...socket, ...tls } },
+        // Connect to a node when a command needs it: otherwise connect() waits for every master, and a
+        // new connection could not start while one of them is down.
+        minimizeConnections: true,
       });
       cluster.on('error', reportErrors);
       // The cluster client has no "ready" state of its own: it is ready once it has learned the slots.
       let connected = false;
-      return fromConnectable(cluster, cluster as unknown as RedisClient, () => connected && cluster.isOpen, logger, () => {
-        connected = true;
-      });
+      return fromConnectable(
+        cluster,
+        cluster as unknown as RedisClient,
+        () => connected && cluster.isOpen,
+        logger,
+        () => {
+          connected = true;
+        },
+        isClusterTopologyError,
+      );
     }
     case 'sentinel': {
       const { credentials, tls } = nodeOptions(target.urls[0]);
@@ -74,7 +99,7 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
 interface Connectable {
   connect(): Promise<unknown>;
   close(): Promise<void>;
-  destroy(): void;
+  destroy(): unknown;
   readonly isOpen: boolean;
 }
 
@@ -88,6 +113,7 @@ function fromConnectable(
   isReady: () => boolean,
   logger: Logger,
   onConnected: () => void = () => undefined,
+  isStale: (error: unknown) => boolean = () => false,
 ): RedisConnection {
   let waiters: Array<() => void> = [];
   const wake = () => {
@@ -115,12 +141,25 @@ function fromConnectable(
     },
     destroy: () => {
       try {
-        client.destroy();
+        // The Sentinel client's destroy() is async: its rejection must not go unhandled.
+        void Promise.resolve(client.destroy()).catch(() => undefined);
       } catch {
         // node-redis throws when the client is already closed (or never connected): nothing to tear down.
       }
     },
+    isStale,
   };
+}
+
+/** A node of the cluster is gone or the cluster says it cannot serve: the slot map may be out of date. */
+function isClusterTopologyError(error: unknown): boolean {
+  return (
+    error instanceof ClientOfflineError ||
+    error instanceof ClientClosedError ||
+    error instanceof SocketClosedUnexpectedlyError ||
+    error instanceof ConnectionTimeoutError ||
+    (error instanceof ErrorReply && /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN)/.test(error.message))
+  );
 }
 
 /** Credentials and TLS of one URL, for every node of a cluster or Sentinel deployment. */

@@ -8,12 +8,16 @@ import { LOGIN, LOGOUT, ME, registered, startTestApp, UPDATE_ME, type TestApp } 
  * while different users' keys spread over the nodes.
  */
 let cluster: RedisCluster;
+let masters: number[];
 let t: TestApp;
 beforeAll(async () => {
-  cluster = await startRedisCluster(3);
-  // REDIS_URL is set to empty (unset) so that the cluster is the only Redis configured.
+  // Three masters, each with a replica that takes over when its master dies.
+  cluster = await startRedisCluster(3, 1);
+  masters = [];
+  for (const port of cluster.ports) if ((await cli(port, 'role')).startsWith('master')) masters.push(port);
+  // REDIS_URL is set to empty (unset) so that the cluster is the only Redis configured; two seed nodes.
   t = await startTestApp({ env: { REDIS_URL: '', REDIS_CLUSTER_URLS: cluster.urls.slice(0, 2).join(',') } });
-}, 60_000);
+}, 90_000);
 afterAll(async () => {
   await t?.close();
   await cluster?.stop();
@@ -21,10 +25,10 @@ afterAll(async () => {
 
 const LOGOUT_EVERYWHERE = 'mutation { logoutEverywhere }';
 
-/** Which node holds each of this test's keys, counted per node. */
-async function keysPerNode(): Promise<number[]> {
+/** How many of this test's keys each master holds (replicas hold copies). */
+async function keysPerMaster(): Promise<number[]> {
   return Promise.all(
-    cluster.ports.map(async (port) => (await cli(port, '--scan', '--pattern', `${t.redisPrefix}*`)).split('\n').filter(Boolean).length),
+    masters.map(async (port) => (await cli(port, '--scan', '--pattern', `${t.redisPrefix}*`)).split('\n').filter(Boolean).length),
   );
 }
 
@@ -43,11 +47,11 @@ describe('on a Redis Cluster', () => {
 
   it('spreads users over the nodes, and keeps each user\'s keys in one slot', async () => {
     const users = await Promise.all(Array.from({ length: 12 }, () => registered(t.gql)));
-    const perNode = await keysPerNode();
-    expect(perNode.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+    const perMaster = await keysPerMaster();
+    expect(perMaster.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
 
     const { user } = users[0];
-    const keys = (await Promise.all(cluster.ports.map((port) => cli(port, '--scan', '--pattern', `${t.redisPrefix}*{${user.id}}*`))))
+    const keys = (await Promise.all(masters.map((port) => cli(port, '--scan', '--pattern', `${t.redisPrefix}*{${user.id}}*`))))
       .join('\n')
       .split('\n')
       .filter(Boolean);
@@ -76,35 +80,51 @@ describe('on a Redis Cluster', () => {
     const { input } = await registered(t.gql);
     const wrong = await t.gql(LOGIN, { email: input.email, password: 'not the password at all' });
     expect(wrong.body.data.login.__typename).toBe('InvalidCredentialsError');
-    const counters = (await Promise.all(cluster.ports.map((port) => cli(port, '--scan', '--pattern', `${t.redisPrefix}rl:*`))))
+    const counters = (await Promise.all(masters.map((port) => cli(port, '--scan', '--pattern', `${t.redisPrefix}rl:*`))))
       .join('\n')
       .split('\n')
       .filter(Boolean);
     expect(counters.length).toBeGreaterThan(0);
   });
 
-  // Last: it breaks the cluster.
-  it('fails closed for the users whose slot is on a dead node, and keeps serving the others', async () => {
+  // Last: it changes the cluster.
+  it('follows a failover: a dead master\'s users get 503 (never 500) until its replica takes over, then are served', async () => {
     const users = await Promise.all(Array.from({ length: 12 }, () => registered(t.gql)));
-    const nodeOf = async (userId: string) => {
-      for (const port of cluster.ports) {
+    const masterOf = async (userId: string) => {
+      for (const port of masters) {
         if ((await cli(port, '--scan', '--pattern', `${t.redisPrefix}at:{${userId}}:*`)).trim()) return port;
       }
-      throw new Error('token not found on any node');
+      throw new Error('token not found on any master');
     };
-    const homes = await Promise.all(users.map(({ user }) => nodeOf(user.id)));
+    const homes = await Promise.all(users.map(({ user }) => masterOf(user.id)));
     const victim = homes[0];
     const onVictim = users.filter((_, i) => homes[i] === victim);
     const elsewhere = users.filter((_, i) => homes[i] !== victim);
     expect(elsewhere.length).toBeGreaterThan(0);
+    // The replica must have the tokens before its master dies (replication is asynchronous).
+    await new Promise((r) => setTimeout(r, 500));
 
     await cluster.killNode(victim);
-    const down = await t.gql(ME, {}, onVictim[0].token);
-    expect(down.status).toBe(503);
-    expect(down.body.errors![0].extensions!.code).toBe('SERVICE_UNAVAILABLE');
-    expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|cluster/i);
-    for (const { token, user } of elsewhere.slice(0, 3)) {
+    const deadline = Date.now() + 30_000;
+    let served = false;
+    while (!served && Date.now() < deadline) {
+      const res = await t.gql(ME, {}, onVictim[0].token);
+      if (res.status === 200) {
+        expect(res.body.data.me.id).toBe(onVictim[0].user.id);
+        served = true;
+      } else {
+        expect(res.status).toBe(503);
+        expect(res.body.errors![0].extensions!.code).toBe('SERVICE_UNAVAILABLE');
+        expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONN|CLUSTERDOWN|offline/i);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    expect(served, `not served after the failover; redis log lines:\n${t.logs.filter((l) => /redis/i.test(l)).slice(-10).join('\n')}`).toBe(true);
+    for (const { token, user } of [...onVictim, ...elsewhere.slice(0, 3)]) {
       expect((await t.gql(ME, {}, token)).body.data.me.id).toBe(user.id);
     }
-  });
+    // Writes reach the promoted replica too: logging out everywhere still works for that user.
+    expect((await t.gql(LOGOUT_EVERYWHERE, {}, onVictim[0].token)).body.data.logoutEverywhere).toBe(true);
+    expect((await t.gql(ME, {}, onVictim[0].token)).status).toBe(401);
+  }, 60_000);
 });
