@@ -12,15 +12,25 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /**
- * How to reach Redis. Credentials and TLS (`rediss://`) come from the URLs; for a cluster or Sentinel,
- * those of the first URL apply to every node (Redis Cluster and Sentinel deployments share them).
+ * How to reach Redis. Credentials and TLS (`rediss://`) come from the URLs; for a cluster, those of the
+ * first URL apply to every node. For Sentinel, the URLs' credentials are the Sentinels' own and the
+ * master's come from REDIS_SENTINEL_MASTER_USERNAME/PASSWORD; TLS applies to both.
  */
 export type RedisTarget =
   | { readonly kind: 'standalone'; readonly url: string }
   /** Seed nodes: the client learns the rest of the cluster from them. */
   | { readonly kind: 'cluster'; readonly urls: readonly string[] }
-  /** Sentinels, and the name they know the master by. */
-  | { readonly kind: 'sentinel'; readonly urls: readonly string[]; readonly masterName: string };
+  /**
+   * Sentinels (their URLs carry the Sentinels' own credentials), the name they know the master by, and
+   * the credentials of the master and its replicas, which often differ from the Sentinels'.
+   */
+  | {
+      readonly kind: 'sentinel';
+      readonly urls: readonly string[];
+      readonly masterName: string;
+      readonly masterUsername: string | undefined;
+      readonly masterPassword: string | undefined;
+    };
 
 export interface Config {
   readonly nodeEnv: NodeEnv;
@@ -194,13 +204,21 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  /** A comma-separated list of redis:// or rediss:// URLs. */
+  /**
+   * A comma-separated list of redis:// or rediss:// URLs without a database number: a cluster has only
+   * database 0, and Sentinels have none.
+   */
   const urlList = (name: string): string[] | undefined => {
     const raw = get(name);
     if (raw === undefined) return undefined;
     const urls = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
     if (urls.length === 0) problems.push(`${name} must list at least one URL`);
-    urls.forEach((entry, i) => checkUrl(`${name} entry ${i + 1}`, entry, ['redis:', 'rediss:']));
+    urls.forEach((entry, i) => {
+      checkUrl(`${name} entry ${i + 1}`, entry, ['redis:', 'rediss:']);
+      if (URL.canParse(entry) && !['', '/'].includes(new URL(entry).pathname)) {
+        problems.push(`${name} entry ${i + 1} must not name a database (no /<db> path)`);
+      }
+    });
     return urls;
   };
 
@@ -211,10 +229,21 @@ export function loadConfig(env: Env = process.env): Config {
     const sentinels = urlList('REDIS_SENTINEL_URLS');
     const given = [single, cluster, sentinels].filter((v) => v !== undefined).length;
     if (given > 1) problems.push('set only one of REDIS_URL, REDIS_CLUSTER_URLS and REDIS_SENTINEL_URLS');
+    if (!sentinels) {
+      for (const name of ['REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_MASTER_USERNAME', 'REDIS_SENTINEL_MASTER_PASSWORD']) {
+        if (get(name) !== undefined) problems.push(`${name} needs REDIS_SENTINEL_URLS`);
+      }
+    }
     if (single !== undefined) return { kind: 'standalone', url: single };
     if (cluster) return { kind: 'cluster', urls: cluster };
-    if (sentinels) return { kind: 'sentinel', urls: sentinels, masterName: get('REDIS_SENTINEL_MASTER') ?? 'mymaster' };
-    return undefined;
+    if (!sentinels) return undefined;
+    return {
+      kind: 'sentinel',
+      urls: sentinels,
+      masterName: get('REDIS_SENTINEL_MASTER') ?? 'mymaster',
+      masterUsername: get('REDIS_SENTINEL_MASTER_USERNAME'),
+      masterPassword: get('REDIS_SENTINEL_MASTER_PASSWORD'),
+    };
   };
 
   const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');

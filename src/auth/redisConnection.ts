@@ -80,7 +80,11 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
       );
     }
     case 'sentinel': {
-      const { credentials, tls } = nodeOptions(target.urls[0]);
+      const { credentials: sentinelCredentials, tls } = nodeOptions(target.urls[0]);
+      const credentials = {
+        ...(target.masterUsername !== undefined && { username: target.masterUsername }),
+        ...(target.masterPassword !== undefined && { password: target.masterPassword }),
+      };
       const sentinel = createSentinel({
         name: target.masterName,
         sentinelRootNodes: target.urls.map((url) => {
@@ -88,7 +92,7 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
           return { host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 26379) };
         }),
         nodeClientOptions: { ...credentials, disableOfflineQueue: true, socket: { ...socket, ...tls } },
-        sentinelClientOptions: { ...credentials, socket: { ...socket, ...tls } },
+        sentinelClientOptions: { ...sentinelCredentials, socket: { ...socket, ...tls } },
       });
       sentinel.on('error', reportErrors);
       return fromConnectable(sentinel, sentinel as unknown as RedisClient, () => sentinel.isReady, logger);

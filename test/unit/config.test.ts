@@ -91,7 +91,15 @@ describe('loadConfig', () => {
       urls: ['redis://s1:26379', 'redis://s2:26379'],
       masterName: 'mymaster',
     });
-    expect(loadConfig({ REDIS_SENTINEL_URLS: 'redis://s1:26379', REDIS_SENTINEL_MASTER: 'auth' }).redis).toMatchObject({ masterName: 'auth' });
+    expect(
+      loadConfig({ REDIS_SENTINEL_URLS: 'redis://:sentinel-pw@s1:26379', REDIS_SENTINEL_MASTER: 'auth', REDIS_SENTINEL_MASTER_PASSWORD: 'master-pw' })
+        .redis,
+    ).toMatchObject({ masterName: 'auth', masterPassword: 'master-pw', masterUsername: undefined });
+    expect(() => loadConfig({ REDIS_URL: 'redis://a', REDIS_SENTINEL_MASTER_PASSWORD: 'pw' })).toThrow(/REDIS_SENTINEL_MASTER_PASSWORD needs REDIS_SENTINEL_URLS/);
+    expect(() => loadConfig({ REDIS_CLUSTER_URLS: 'redis://a:7000/2' })).toThrow(/REDIS_CLUSTER_URLS entry 1 must not name a database/);
+    expect(() => loadConfig({ REDIS_SENTINEL_URLS: 'redis://s1:26379/1' })).toThrow(/REDIS_SENTINEL_URLS entry 1 must not name a database/);
+    // Never the value itself, which may hold a password.
+    expect(() => loadConfig({ REDIS_CLUSTER_URLS: 'redis://:hunter2@a:7000,http://:hunter2@b' })).toThrow(/^(?![\s\S]*hunter2)/);
     expect(() => loadConfig({ REDIS_URL: 'redis://a', REDIS_CLUSTER_URLS: 'redis://b:7000' })).toThrow(/only one of REDIS_URL/);
     expect(() => loadConfig({ REDIS_CLUSTER_URLS: 'redis://a:7000,http://b:7001' })).toThrow(/REDIS_CLUSTER_URLS entry 2 must start with redis:/);
     expect(() => loadConfig({ REDIS_CLUSTER_URLS: ',' })).toThrow(/REDIS_CLUSTER_URLS must list at least one URL/);
