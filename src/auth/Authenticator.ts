@@ -23,9 +23,9 @@ export class Authenticator {
   ) {}
 
   /**
-   * First half: the token's signature and claims, without asking the allowlist. Lets a caller start work
-   * that needs only the user id (reading the profile) while `confirm` asks Redis. Never throws for a bad
-   * token: that is a state, not an error.
+   * First half: the token's signature and claims, without asking the allowlist; `confirm` or
+   * `confirmWithProfile` asks it. Never enough to act on by itself. Never throws for a bad token: that
+   * is a state, not an error.
    */
   async verify(header: string | undefined): Promise<AuthState> {
     if (header === undefined || header.trim() === '') return { kind: 'anonymous' };

@@ -47,8 +47,8 @@ export function authenticateBeforeExecution(): ApolloServerPlugin<RequestContext
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, schema, document, contextValue }) {
-          // Queries change nothing, so each field's own check is enough; it also lets `me` overlap its
-          // allowlist check with its profile read.
+          // Queries change nothing, so each field's own check is enough; it also lets `me` ask the
+          // allowlist and the profile cache in one round trip.
           if (!operation || operation.operation === 'query') return;
           const root = schema.getRootType(operation.operation);
           if (!root) return;

@@ -14,6 +14,9 @@ export interface Profile {
   updatedAt: Date;
 }
 
+/** The version of the cached JSON; a change of shape gets a new one, and older entries read as misses. */
+const FORMAT = 1;
+
 /**
  * The profile of `me`, cached in the token store next to the user's tokens, so an authenticated `me`
  * is one Redis round trip (the allowlist check and the profile in one MGET) and no database read.
@@ -31,31 +34,44 @@ export class ProfileCache {
     private readonly logger: Logger,
   ) {}
 
-  /** The profile a lookup found, or undefined when it must be read from the database. */
+  /**
+   * The profile a lookup found, or undefined when it must be read from the database. Anything that is
+   * not exactly the shape `fill` writes (another version during a rolling deploy, a damaged value) is a
+   * miss, never a guess.
+   */
   read(lookup: ViewerLookup): Profile | undefined {
     if (this.ttlSeconds === 0 || lookup.profile === null) return undefined;
+    let cached: Record<string, unknown>;
     try {
-      const cached = JSON.parse(lookup.profile) as Record<keyof Profile, string | boolean | null>;
-      const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
-      return {
-        id: String(cached.id),
-        email: String(cached.email),
-        emailVerified: cached.emailVerifiedAt !== null,
-        emailVerifiedAt: date(cached.emailVerifiedAt),
-        firstName: String(cached.firstName),
-        lastName: String(cached.lastName),
-        createdAt: date(cached.createdAt)!,
-        updatedAt: date(cached.updatedAt)!,
-      };
+      cached = JSON.parse(lookup.profile) as Record<string, unknown>;
     } catch {
-      return undefined; // not ours (an older format): read the row, which replaces it
+      return undefined;
     }
+    const { v, id, email, emailVerifiedAt, firstName, lastName, createdAt, updatedAt } = cached ?? {};
+    const date = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
+    const verifiedAt = emailVerifiedAt === null ? null : date(emailVerifiedAt);
+    const created = date(createdAt);
+    const updated = date(updatedAt);
+    if (
+      v !== FORMAT ||
+      typeof id !== 'string' ||
+      typeof email !== 'string' ||
+      typeof firstName !== 'string' ||
+      typeof lastName !== 'string' ||
+      verifiedAt === undefined ||
+      !created ||
+      !updated
+    ) {
+      return undefined;
+    }
+    return { id, email, emailVerified: verifiedAt !== null, emailVerifiedAt: verifiedAt, firstName, lastName, createdAt: created, updatedAt: updated };
   }
 
   /** Caches a profile just read from the database. Not awaited by the request: a failure costs nothing. */
   fill(user: User, lookup: ViewerLookup): void {
     if (this.ttlSeconds === 0) return;
     const profile = JSON.stringify({
+      v: FORMAT,
       id: user.id,
       email: user.email,
       emailVerifiedAt: user.emailVerifiedAt ?? null,

@@ -50,6 +50,17 @@ describe('the profile cache of me', () => {
     expect((await t.gql(PROFILE, {}, token)).body.data.me.firstName).toBe('FromCache');
   });
 
+  it('reads the database when the cached value is not one it wrote, and replaces it', async () => {
+    const { token, user } = await registered(t.gql);
+    const fromDatabase = await warm(token, user.id);
+    await redis.set(profileKey(user.id), '{"id":"someone else"}', { KEEPTTL: true });
+    expect((await t.gql(PROFILE, {}, token)).body.data.me).toEqual(fromDatabase);
+    for (let i = 0; i < 100 && (await redis.get(profileKey(user.id)))!.includes('someone else'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(JSON.parse((await redis.get(profileKey(user.id)))!)).toMatchObject({ id: user.id });
+  });
+
   it('never outlives the token: a revoked token gets 401 even with the profile cached', async () => {
     const { token, user } = await registered(t.gql);
     await warm(token, user.id);
