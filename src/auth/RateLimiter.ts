@@ -1,4 +1,4 @@
-import type { RedisClient } from './RedisTokenAllowlist';
+import type { RedisClient } from './redisConnection';
 
 /**
  * Counts attempts per key in fixed windows. `hit` records one attempt and says whether it is still

@@ -4,8 +4,6 @@ import type { Logger } from '../logger';
 import type { RedisClient, RedisConnection } from './redisConnection';
 import type { TokenAllowlist, ViewerLookup } from './TokenAllowlist';
 
-export type { RedisClient } from './redisConnection';
-
 /**
  * Reads a user's index and deletes the matching tokens (those of one session, or all when ARGV[2] is
  * empty) as one atomic step: a token recorded while this runs is either revoked with the rest or
