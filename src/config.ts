@@ -13,8 +13,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /**
  * How to reach Redis. Credentials and TLS (`rediss://`) come from the URLs; for a cluster, those of the
- * first URL apply to every node. For Sentinel, the URLs' credentials are the Sentinels' own and the
- * master's come from REDIS_SENTINEL_MASTER_USERNAME/PASSWORD; TLS applies to both.
+ * first URL apply to every node. For Sentinel, the first URL's credentials apply to every Sentinel and
+ * the master's come from REDIS_SENTINEL_MASTER_USERNAME/PASSWORD; TLS applies to both.
  */
 export type RedisTarget =
   | { readonly kind: 'standalone'; readonly url: string }
@@ -237,6 +237,9 @@ export function loadConfig(env: Env = process.env): Config {
     if (single !== undefined) return { kind: 'standalone', url: single };
     if (cluster) return { kind: 'cluster', urls: cluster };
     if (!sentinels) return undefined;
+    if (get('REDIS_SENTINEL_MASTER_USERNAME') !== undefined && get('REDIS_SENTINEL_MASTER_PASSWORD') === undefined) {
+      problems.push('REDIS_SENTINEL_MASTER_USERNAME needs REDIS_SENTINEL_MASTER_PASSWORD');
+    }
     return {
       kind: 'sentinel',
       urls: sentinels,

@@ -56,6 +56,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   /** Resolves when the current client is next ready; shared by every call waiting for it. */
   private ready?: Promise<void>;
   private closed = false;
+  private lastStaleReport = 0;
 
   constructor(
     /** Makes a new connection; called at start and whenever the current one stops answering. */
@@ -70,15 +71,11 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     this.connectedAt = Date.now();
   }
 
-  private get client(): RedisClient {
-    return this.connection.commands;
-  }
-
   async add(userId: string, sessionId: string, jti: string, expiresAt: Date): Promise<void> {
     const index = this.indexKey(userId);
     const expiry = expiresAt.getTime();
-    await this.call(() =>
-      this.client
+    await this.call((client) =>
+      client
         .multi()
         .set(this.tokenKey(userId, jti), sessionId, { expiration: { type: 'PXAT', value: expiry } })
         .zAdd(index, { score: expiry, value: `${sessionId}/${jti}` })
@@ -92,20 +89,20 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   async isLive(userId: string, jti: string): Promise<boolean> {
-    return (await this.call(() => this.client.exists(this.tokenKey(userId, jti)))) === 1;
+    return (await this.call((client) => client.exists(this.tokenKey(userId, jti)))) === 1;
   }
 
   async lookup(userId: string, jti: string): Promise<ViewerLookup> {
     // One MGET: the three keys share the user's hash tag, so this is one command on one cluster slot.
-    const [token, profile, generation] = await this.call(() =>
-      this.client.mGet([this.tokenKey(userId, jti), this.profileKey(userId), this.generationKey(userId)]),
+    const [token, profile, generation] = await this.call((client) =>
+      client.mGet([this.tokenKey(userId, jti), this.profileKey(userId), this.generationKey(userId)]),
     );
     return { live: token !== null, profile, generation };
   }
 
   async cacheProfile(userId: string, generation: string | null, profile: string, ttlSeconds: number): Promise<void> {
-    await this.call(() =>
-      this.client.eval(CACHE_PROFILE_SCRIPT, {
+    await this.call((client) =>
+      client.eval(CACHE_PROFILE_SCRIPT, {
         keys: [this.profileKey(userId), this.generationKey(userId)],
         arguments: [generation ?? '', profile, String(ttlSeconds)],
       }),
@@ -113,8 +110,8 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   async forgetProfile(userId: string): Promise<void> {
-    await this.call(() =>
-      this.client
+    await this.call((client) =>
+      client
         .multi()
         .set(this.generationKey(userId), randomBytes(12).toString('base64url'), { expiration: { type: 'EX', value: GENERATION_TTL_SECONDS } })
         .del(this.profileKey(userId))
@@ -131,8 +128,8 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   }
 
   private async revokeMatching(userId: string, sessionId: string): Promise<number> {
-    const revoked = await this.call(() =>
-      this.client.eval(REVOKE_SCRIPT, {
+    const revoked = await this.call((client) =>
+      client.eval(REVOKE_SCRIPT, {
         keys: [this.indexKey(userId)],
         arguments: [this.tokenKey(userId, ''), sessionId],
       }),
@@ -145,11 +142,11 @@ export class RedisTokenAllowlist implements TokenAllowlist {
    * fail-closed behaviour; shared with the rate limiter so the service keeps one Redis connection.
    */
   run<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
-    return this.call(() => command(this.client));
+    return this.call(command);
   }
 
   async ping(): Promise<void> {
-    await this.call(() => this.client.ping());
+    await this.call((client) => client.ping());
   }
 
   async close(): Promise<void> {
@@ -183,7 +180,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
    * Runs one command within the time budget. A client still (re)connecting is waited for inside the
    * same budget, so the first requests after a start or a reconnect do not fail needlessly.
    */
-  private async call<T>(command: () => Promise<T>): Promise<T> {
+  private async call<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
     const connection = this.connection;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -191,13 +188,15 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     });
     try {
       if (!connection.ready) await Promise.race([this.nextReady(connection), deadline]);
-      return await Promise.race([command(), deadline]);
+      // On the connection that was checked, even if another has replaced it meanwhile.
+      return await Promise.race([command(connection.commands), deadline]);
     } catch (error) {
       if (error === TIMED_OUT || this.stuckConnecting(connection)) {
-        this.replace(connection);
+        this.replace(connection, error === TIMED_OUT ? 'no answer in time' : 'not connected in time');
       } else if (connection.isStale(error)) {
-        // At most one fresh connection per time budget, however many requests fail meanwhile.
-        if (Date.now() - this.connectedAt > this.timeoutMs) this.replace(connection);
+        this.reportStale(error);
+        // At most one fresh connection per time budget (and per second), however many requests fail.
+        if (Date.now() - this.connectedAt > Math.max(this.timeoutMs, 1000)) this.replace(connection, 'a cluster node is gone or the cluster is down');
       } else if (connection.ready) {
         // Redis answered with an error (wrong type, bad script...): a bug to see in the log, still
         // answered as unavailable so that nothing is decided without the store.
@@ -214,9 +213,9 @@ export class RedisTokenAllowlist implements TokenAllowlist {
    * stuck server never errors by itself, and node-redis would wait on it forever). Swap in a fresh
    * connection; the next requests use it while the old one is torn down.
    */
-  private replace(stale: RedisConnection): void {
+  private replace(stale: RedisConnection, reason: string): void {
     if (stale !== this.connection || this.closed) return; // already replaced, or shutting down
-    this.logger.warn('redis connection replaced: no answer in time, or the cluster changed');
+    this.logger.warn('redis connection replaced', { reason });
     this.connection = this.connect();
     this.connectedAt = Date.now();
     this.ready = undefined;
@@ -232,6 +231,13 @@ export class RedisTokenAllowlist implements TokenAllowlist {
       if (this.connection === connection) this.ready = undefined;
     });
     return this.ready;
+  }
+
+  /** Errors that make a fresh connection necessary are logged, once every 10 s at most. */
+  private reportStale(error: unknown): void {
+    if (Date.now() - this.lastStaleReport < 10_000) return;
+    this.lastStaleReport = Date.now();
+    this.logger.error('redis unavailable', { error: error instanceof Error ? error.message : String(error) });
   }
 
   /** Not ready long after it was made: its handshake went unanswered and it will not recover alone. */

@@ -1,7 +1,5 @@
 import {
-  ClientClosedError,
   ClientOfflineError,
-  ConnectionTimeoutError,
   createClient,
   createCluster,
   createSentinel,
@@ -66,6 +64,8 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
         minimizeConnections: true,
       });
       cluster.on('error', reportErrors);
+      // Errors of one node's connection (a dead master refusing connections) come only as this event.
+      cluster.on('node-error', reportErrors);
       // The cluster client has no "ready" state of its own: it is ready once it has learned the slots.
       let connected = false;
       return fromConnectable(
@@ -155,14 +155,15 @@ function fromConnectable(
   };
 }
 
-/** A node of the cluster is gone or the cluster says it cannot serve: the slot map may be out of date. */
+/**
+ * A node of the cluster cannot be reached (its client is offline: with no offline queue, commands fail
+ * at once) or the cluster says it cannot serve: the slot map may be out of date.
+ */
 function isClusterTopologyError(error: unknown): boolean {
   return (
     error instanceof ClientOfflineError ||
-    error instanceof ClientClosedError ||
     error instanceof SocketClosedUnexpectedlyError ||
-    error instanceof ConnectionTimeoutError ||
-    (error instanceof ErrorReply && /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN)/.test(error.message))
+    (error instanceof ErrorReply && /^(CLUSTERDOWN|MASTERDOWN)/.test(error.message))
   );
 }
 

@@ -96,6 +96,9 @@ describe('loadConfig', () => {
         .redis,
     ).toMatchObject({ masterName: 'auth', masterPassword: 'master-pw', masterUsername: undefined });
     expect(() => loadConfig({ REDIS_URL: 'redis://a', REDIS_SENTINEL_MASTER_PASSWORD: 'pw' })).toThrow(/REDIS_SENTINEL_MASTER_PASSWORD needs REDIS_SENTINEL_URLS/);
+    expect(() => loadConfig({ REDIS_SENTINEL_URLS: 'redis://s1:26379', REDIS_SENTINEL_MASTER_USERNAME: 'app' })).toThrow(
+      /REDIS_SENTINEL_MASTER_USERNAME needs REDIS_SENTINEL_MASTER_PASSWORD/,
+    );
     expect(() => loadConfig({ REDIS_CLUSTER_URLS: 'redis://a:7000/2' })).toThrow(/REDIS_CLUSTER_URLS entry 1 must not name a database/);
     expect(() => loadConfig({ REDIS_SENTINEL_URLS: 'redis://s1:26379/1' })).toThrow(/REDIS_SENTINEL_URLS entry 1 must not name a database/);
     // Never the value itself, which may hold a password.
