@@ -151,12 +151,21 @@ export class RedisTokenAllowlist implements TokenAllowlist {
 
   async close(): Promise<void> {
     this.closed = true;
-    const connection = this.connection;
-    // close() waits for pending replies, which a stuck server never sends.
+    await this.retire(this.connection);
+  }
+
+  /**
+   * Closes a connection, letting the commands in flight on it finish (on a cluster, those for healthy
+   * nodes); destroys it if that takes longer than the time budget, as close() waits for replies a stuck
+   * server never sends.
+   */
+  private async retire(connection: RedisConnection): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     const closed = await Promise.race([
       connection.close().then(() => true, () => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.timeoutMs)),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.timeoutMs))),
     ]);
+    clearTimeout(timer);
     if (!closed) connection.destroy();
   }
 
@@ -210,8 +219,9 @@ export class RedisTokenAllowlist implements TokenAllowlist {
 
   /**
    * A command that got no reply in time means the connection cannot be trusted (a half-open socket or a
-   * stuck server never errors by itself, and node-redis would wait on it forever). Swap in a fresh
-   * connection; the next requests use it while the old one is torn down.
+   * stuck server never errors by itself, and node-redis would wait on it forever); so does a cluster
+   * whose slot map is out of date. Swap in a fresh connection; the next requests use it while the old
+   * one is retired.
    */
   private replace(stale: RedisConnection, reason: string): void {
     if (stale !== this.connection || this.closed) return; // already replaced, or shutting down
@@ -219,7 +229,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     this.connection = this.connect();
     this.connectedAt = Date.now();
     this.ready = undefined;
-    stale.destroy();
+    void this.retire(stale);
   }
 
   /**
