@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
-import type { RedisClient, RedisConnection } from './redisConnection';
+import { throttledErrorLog, type RedisClient, type RedisConnection } from './redisConnection';
 import type { TokenAllowlist, ViewerLookup } from './TokenAllowlist';
 
 /**
@@ -56,7 +56,8 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   /** Resolves when the current client is next ready; shared by every call waiting for it. */
   private ready?: Promise<void>;
   private closed = false;
-  private lastStaleReport = 0;
+  /** Errors that make a fresh connection necessary. */
+  private readonly reportStale: (error: unknown) => void;
 
   constructor(
     /** Makes a new connection; called at start and whenever the current one stops answering. */
@@ -69,6 +70,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   ) {
     this.connection = connect();
     this.connectedAt = Date.now();
+    this.reportStale = throttledErrorLog(logger, 'redis unavailable');
   }
 
   async add(userId: string, sessionId: string, jti: string, expiresAt: Date): Promise<void> {
@@ -241,13 +243,6 @@ export class RedisTokenAllowlist implements TokenAllowlist {
       if (this.connection === connection) this.ready = undefined;
     });
     return this.ready;
-  }
-
-  /** Errors that make a fresh connection necessary are logged, once every 10 s at most. */
-  private reportStale(error: unknown): void {
-    if (Date.now() - this.lastStaleReport < 10_000) return;
-    this.lastStaleReport = Date.now();
-    this.logger.error('redis unavailable', { error: error instanceof Error ? error.message : String(error) });
   }
 
   /** Not ready long after it was made: its handshake went unanswered and it will not recover alone. */

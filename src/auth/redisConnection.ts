@@ -47,12 +47,12 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
     connectTimeout: timeoutMs,
     reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
   };
-  const reportErrors = throttledErrorLog(logger);
+  const reportErrors = throttledErrorLog(logger, 'redis connection error');
   switch (target.kind) {
     case 'standalone': {
       const client = createClient({ url: target.url, disableOfflineQueue: true, socket });
       client.on('error', reportErrors);
-      return fromConnectable(client, client, () => client.isReady, logger);
+      return fromConnectable(client, client, logger, { isReady: () => client.isReady });
     }
     case 'cluster': {
       const { credentials, tls } = nodeOptions(target.urls[0]);
@@ -66,18 +66,11 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
       cluster.on('error', reportErrors);
       // Errors of one node's connection (a dead master refusing connections) come only as this event.
       cluster.on('node-error', reportErrors);
-      // The cluster client has no "ready" state of its own: it is ready once it has learned the slots.
-      let connected = false;
-      return fromConnectable(
-        cluster,
-        cluster as unknown as RedisClient,
-        () => connected && cluster.isOpen,
-        logger,
-        () => {
-          connected = true;
-        },
-        isClusterTopologyError,
-      );
+      return fromConnectable(cluster, cluster as unknown as RedisClient, logger, {
+        // The cluster client has no "ready" state of its own: it is ready once it has learned the slots.
+        isReady: (connected) => connected && cluster.isOpen,
+        isStale: isClusterTopologyError,
+      });
     }
     case 'sentinel': {
       const { credentials: sentinelCredentials, tls } = nodeOptions(target.urls[0]);
@@ -95,7 +88,7 @@ export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Log
         sentinelClientOptions: { ...sentinelCredentials, socket: { ...socket, ...tls } },
       });
       sentinel.on('error', reportErrors);
-      return fromConnectable(sentinel, sentinel as unknown as RedisClient, () => sentinel.isReady, logger);
+      return fromConnectable(sentinel, sentinel as unknown as RedisClient, logger, { isReady: () => sentinel.isReady });
     }
   }
 }
@@ -107,18 +100,18 @@ interface Connectable {
   readonly isOpen: boolean;
 }
 
+interface ConnectionKind {
+  /** Whether commands can be sent; `connected`: the client's own connect() has resolved. */
+  isReady(connected: boolean): boolean;
+  isStale?(error: unknown): boolean;
+}
+
 /**
  * Readiness from the client's own `connect()`: the first connection (topology, master) is awaited
  * once; after that each client reconnects by itself and `isReady` says where it stands.
  */
-function fromConnectable(
-  client: Connectable,
-  commands: RedisClient,
-  isReady: () => boolean,
-  logger: Logger,
-  onConnected: () => void = () => undefined,
-  isStale: (error: unknown) => boolean = () => false,
-): RedisConnection {
+function fromConnectable(client: Connectable, commands: RedisClient, logger: Logger, kind: ConnectionKind): RedisConnection {
+  let connected = false;
   let waiters: Array<() => void> = [];
   const wake = () => {
     const woken = waiters;
@@ -128,7 +121,7 @@ function fromConnectable(
   client
     .connect()
     .then(() => {
-      onConnected();
+      connected = true;
       wake();
     })
     .catch((error: Error) => logger.error('redis not reachable', { error: error.message }));
@@ -137,7 +130,7 @@ function fromConnectable(
   return {
     commands,
     get ready() {
-      return isReady();
+      return kind.isReady(connected);
     },
     whenReady: () => new Promise<void>((resolve) => waiters.push(resolve)),
     close: async () => {
@@ -151,7 +144,7 @@ function fromConnectable(
         // node-redis throws when the client is already closed (or never connected): nothing to tear down.
       }
     },
-    isStale,
+    isStale: (error) => kind.isStale?.(error) ?? false,
   };
 }
 
@@ -177,12 +170,15 @@ function nodeOptions(url: string) {
   return { credentials, tls: parsed.protocol === 'rediss:' ? { tls: true as const } : {} };
 }
 
-/** A down Redis emits an error per reconnect attempt; one line every 10 s is enough. */
-function throttledErrorLog(logger: Logger) {
+/**
+ * Logs an error at most once every 10 s: a down Redis emits one per reconnect attempt, and every
+ * request fails the same way while it is away.
+ */
+export function throttledErrorLog(logger: Logger, message: string): (error: unknown) => void {
   let lastLogged = 0;
   return (error: unknown) => {
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
-    logger.error('redis connection error', { error: error instanceof Error ? error.message : String(error) });
+    logger.error(message, { error: error instanceof Error ? error.message : String(error) });
   };
 }
