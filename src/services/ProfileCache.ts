@@ -1,18 +1,10 @@
 import type { TokenAllowlist, ViewerLookup } from '../auth/TokenAllowlist';
 import type { User } from '../entities';
 import type { Logger } from '../logger';
+import type { UserType } from '../types/UserType';
 
-/** What `me` answers with: the user's public fields (never the password hash). */
-export interface Profile {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  emailVerifiedAt: Date | null;
-  firstName: string;
-  lastName: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** What `me` answers with: the fields of the GraphQL `User` type (never the password hash). */
+export type Profile = UserType;
 
 /** The version of the cached JSON; a change of shape gets a new one, and older entries read as misses. */
 const FORMAT = 1;
