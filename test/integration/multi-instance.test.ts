@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../helpers/services';
 import { startService, type SpawnedService } from '../helpers/spawnService';
@@ -62,8 +63,17 @@ describe('two instances on one PostgreSQL and Redis', () => {
   it('see each other\'s profile changes at once, though each answers me from the shared cache', async () => {
     const onA = gqlClient(a.url);
     const onB = gqlClient(b.url);
-    const { token } = await registered(onA);
+    const { token, user } = await registered(onA);
     expect((await onA(ME, {}, token)).body.data.me.firstName).toBe('Ada');
+    // The profile is now cached (filled after the response) and shared by both instances.
+    const redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+    try {
+      for (let i = 0; i < 100 && !(await redis.exists(`${prefix}profile:{${user.id}}`)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await redis.exists(`${prefix}profile:{${user.id}}`)).toBe(1);
+    } finally {
+      await redis.close();
+    }
     expect((await onB(ME, {}, token)).body.data.me.firstName).toBe('Ada');
     expect((await onB(UPDATE_ME, { input: { firstName: 'Grace' } }, token)).body.data.updateMe.__typename).toBe('UpdateMeSuccess');
     expect((await onA(ME, {}, token)).body.data.me.firstName).toBe('Grace');

@@ -98,9 +98,14 @@ describe('the profile cache of me', () => {
     const off = await startTestApp({ env: { PROFILE_CACHE_TTL: '0' } });
     try {
       const { token, user } = await registered(off.gql);
-      expect((await off.gql(PROFILE, {}, token)).body.data.me.id).toBe(user.id);
+      const fromDatabase = (await off.gql(PROFILE, {}, token)).body.data.me;
+      expect(fromDatabase.id).toBe(user.id);
       await new Promise((r) => setTimeout(r, 100));
-      expect(await redis.exists(`${off.redisPrefix}profile:{${user.id}}`)).toBe(0);
+      const key = `${off.redisPrefix}profile:{${user.id}}`;
+      expect(await redis.exists(key)).toBe(0);
+      // Even an entry left from when the cache was on is not read.
+      await redis.set(key, JSON.stringify({ v: 1, ...fromDatabase, firstName: 'FromCache' }), { EX: 60 });
+      expect((await off.gql(PROFILE, {}, token)).body.data.me.firstName).toBe(fromDatabase.firstName);
     } finally {
       await off.close();
     }
