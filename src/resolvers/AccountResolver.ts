@@ -25,7 +25,10 @@ export class AccountResolver {
   }
 
   @Mutation(() => VerifyEmailResult, { description: 'Confirms an email address with the token from its link.' })
-  verifyEmail(@Arg('token', () => String) token: string, @Ctx() ctx: RequestContext) {
+  verifyEmail(
+    @Arg('token', () => String, { description: 'The `token` query parameter of the emailed verification link.' }) token: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.accounts.verifyEmail(token);
   }
 
@@ -34,7 +37,10 @@ export class AccountResolver {
       'Mails a password reset link if an account has this address. Always true, at once: the answer does not ' +
       'say whether the account exists.',
   })
-  requestPasswordReset(@Arg('email', () => EmailAddress) email: string, @Ctx() ctx: RequestContext) {
+  requestPasswordReset(
+    @Arg('email', () => EmailAddress, { description: 'The address the account signs in with.' }) email: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.accounts.requestPasswordReset(email, ctx.client);
   }
 
@@ -43,8 +49,8 @@ export class AccountResolver {
     description: 'Sets a new password with the token from a reset link, and ends every session of the account.',
   })
   resetPassword(
-    @Arg('token', () => String) token: string,
-    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('token', () => String, { description: 'The `token` query parameter of the emailed reset link.' }) token: string,
+    @Arg('newPassword', () => String, { description: 'The new password: 8 to 1,024 characters, not a common one.' }) newPassword: string,
     @Ctx() ctx: RequestContext,
   ) {
     return ctx.services.accounts.resetPassword(token, newPassword, ctx.client);
@@ -56,8 +62,8 @@ export class AccountResolver {
     description: 'Starts changing the sign-in address: mails a confirmation link to the new one, a notice to the old.',
   })
   requestEmailChange(
-    @Arg('newEmail', () => EmailAddress) newEmail: string,
-    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newEmail', () => EmailAddress, { description: 'The address to sign in with from now on, once confirmed.' }) newEmail: string,
+    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
     @CurrentViewer() viewer: AccessClaims,
     @Ctx() ctx: RequestContext,
   ) {
@@ -67,7 +73,10 @@ export class AccountResolver {
   @Mutation(() => ConfirmEmailChangeResult, {
     description: 'Switches the sign-in address with the token from the confirmation link.',
   })
-  confirmEmailChange(@Arg('token', () => String) token: string, @Ctx() ctx: RequestContext) {
+  confirmEmailChange(
+    @Arg('token', () => String, { description: 'The `token` query parameter of the emailed confirmation link.' }) token: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.accounts.confirmEmailChange(token);
   }
 
@@ -77,7 +86,7 @@ export class AccountResolver {
     description: 'Deletes the account and everything of it; every token stops working at once.',
   })
   deleteAccount(
-    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
     @CurrentViewer() viewer: AccessClaims,
     @Ctx() ctx: RequestContext,
   ) {

@@ -14,7 +14,10 @@ export class AuthResolver {
   @Mutation(() => RegisterResult, {
     description: 'Creates an account and signs it in (a new session). Ignores any `Authorization` header.',
   })
-  register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() ctx: RequestContext) {
+  register(
+    @Arg('input', () => RegisterInput, { description: 'The new account; every invalid field is reported at once.' }) input: RegisterInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.auth.register(input, ctx.client);
   }
 
@@ -32,7 +35,11 @@ export class AuthResolver {
       'Exchanges a refresh token for a new access token and a new refresh token; the old refresh token is ' +
       'retired. Ignores any `Authorization` header.',
   })
-  refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: RequestContext) {
+  refreshToken(
+    @Arg('refreshToken', () => String, { description: 'The refresh token from the last register, login or refresh.' })
+    refreshToken: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.sessions.refresh(refreshToken, ctx.client);
   }
 
@@ -42,8 +49,8 @@ export class AuthResolver {
     description: 'Changes the password (the current one is required) and ends every other session.',
   })
   changePassword(
-    @Arg('currentPassword', () => String) currentPassword: string,
-    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
+    @Arg('newPassword', () => String, { description: 'The new password: 8 to 1,024 characters, not a common one.' }) newPassword: string,
     @CurrentViewer() viewer: AccessClaims,
     @Ctx() ctx: RequestContext,
   ) {

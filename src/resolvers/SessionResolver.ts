@@ -18,7 +18,11 @@ export class SessionResolver {
   @Mutation(() => RevokeSessionResult, {
     description: "Ends one of the viewer's sessions; its access and refresh tokens stop working at once.",
   })
-  revokeSession(@Arg('id', () => ID) id: string, @CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+  revokeSession(
+    @Arg('id', () => ID, { description: 'The `id` of one of the viewer\'s sessions, as listed by `sessions`.' }) id: string,
+    @CurrentViewer() viewer: AccessClaims,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.sessions.revoke(viewer, id);
   }
 
