@@ -89,3 +89,20 @@ export function describeError(error: Error): Record<string, unknown> {
 }
 
 export const silentLogger: Logger = createLogger('silent', { write: () => undefined });
+
+/**
+ * One line saying why the service could not start. An Error gives its message and those of its causes;
+ * anything else thrown (PGlite's initdb throws a bare `{ name, message, status }` object) its JSON, so the
+ * reason is never `[object Object]`.
+ */
+export function startFailureMessage(error: unknown, depth = 0): string {
+  if (error instanceof Error) {
+    const cause = error.cause !== undefined && depth < 5 ? ` (cause: ${startFailureMessage(error.cause, depth + 1)})` : '';
+    return `${error.message || error.name}${cause}`;
+  }
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
