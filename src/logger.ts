@@ -25,7 +25,16 @@ const SECRET_FIELDS = [
   'accessToken',
   'refreshToken',
   'authorization',
+  // The refresh token travels in these headers under the cookie transport.
+  'cookie',
+  'set-cookie',
 ];
+
+/** A field at the top level and one level down; names like `set-cookie` need pino's bracket form. */
+function redactPaths(field: string): string[] {
+  const key = /^\w+$/.test(field) ? field : `["${field}"]`;
+  return key.startsWith('[') ? [key, `*${key}`] : [key, `*.${key}`];
+}
 
 /**
  * Structured logs with pino: one JSON object per line. Errors pass through `describeError` (no SQL
@@ -43,7 +52,7 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '[redacted]' },
+      redact: { paths: SECRET_FIELDS.flatMap(redactPaths), censor: '[redacted]' },
     },
     destination,
   );

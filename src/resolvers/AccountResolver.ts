@@ -12,6 +12,7 @@ import {
 } from '../types/account.types';
 import { HashesPassword } from './limits';
 import { CurrentViewer, RequiresViewer } from './viewer';
+import { ClearsRefreshCookie } from './refreshCookie';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
@@ -82,6 +83,7 @@ export class AccountResolver {
 
   @RequiresViewer()
   @HashesPassword()
+  @ClearsRefreshCookie()
   @Mutation(() => DeleteAccountResult, {
     description: 'Deletes the account and everything of it; every token stops working at once.',
   })

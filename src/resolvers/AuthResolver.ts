@@ -6,6 +6,7 @@ import { LoginArgs, LoginResult, RefreshResult, RegisterInput, RegisterResult } 
 import { ChangePasswordResult } from '../types/session.types';
 import { HashesPassword } from './limits';
 import { CurrentViewer, RequiresViewer } from './viewer';
+import { presentedRefreshToken, SetsRefreshCookie } from './refreshCookie';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
@@ -14,6 +15,7 @@ export class AuthResolver {
   @Mutation(() => RegisterResult, {
     description: 'Creates an account and signs it in (a new session). Ignores any `Authorization` header.',
   })
+  @SetsRefreshCookie()
   register(
     @Arg('input', () => RegisterInput, { description: 'The new account; every invalid field is reported at once.' }) input: RegisterInput,
     @Ctx() ctx: RequestContext,
@@ -26,21 +28,28 @@ export class AuthResolver {
     description:
       'Signs in with email and password, opening a new session. Unknown email and wrong password give the same error.',
   })
+  @SetsRefreshCookie()
   login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.auth.login(email, password, ctx.client);
   }
 
   @Mutation(() => RefreshResult, {
     description:
-      'Exchanges a refresh token for a new access token and a new refresh token; the old refresh token is ' +
-      'retired. Ignores any `Authorization` header.',
+      'Exchanges a refresh token (the argument, or else the refresh cookie) for a new access token and a new ' +
+      'refresh token; the old refresh token is retired. Ignores any `Authorization` header.',
   })
+  @SetsRefreshCookie()
   refreshToken(
-    @Arg('refreshToken', () => String, { description: 'The refresh token from the last register, login or refresh.' })
-    refreshToken: string,
+    @Arg('refreshToken', () => String, {
+      nullable: true,
+      description:
+        'The refresh token from the last register, login or refresh. Leave it out to use the refresh cookie ' +
+        '(browser apps, with `X-Refresh-Token-Transport: cookie`).',
+    })
+    refreshToken: string | null | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.sessions.refresh(refreshToken, ctx.client);
+    return ctx.services.sessions.refresh(presentedRefreshToken(refreshToken, ctx), ctx.client);
   }
 
   @RequiresViewer()

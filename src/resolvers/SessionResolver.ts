@@ -4,6 +4,7 @@ import { RootFieldInterceptor } from './RootFieldInterceptor';
 import type { RequestContext } from '../context';
 import { RevokeSessionResult, SessionType } from '../types/session.types';
 import { CurrentViewer, RequiresViewer } from './viewer';
+import { ClearsRefreshCookie } from './refreshCookie';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
@@ -15,6 +16,7 @@ export class SessionResolver {
   }
 
   @RequiresViewer()
+  @ClearsRefreshCookie()
   @Mutation(() => RevokeSessionResult, {
     description: "Ends one of the viewer's sessions; its access and refresh tokens stop working at once.",
   })
@@ -33,6 +35,7 @@ export class SessionResolver {
   }
 
   @RequiresViewer()
+  @ClearsRefreshCookie()
   @Mutation(() => Boolean, {
     description: 'Ends the current session: its access and refresh tokens stop working at once. Always true.',
   })
@@ -41,6 +44,7 @@ export class SessionResolver {
   }
 
   @RequiresViewer()
+  @ClearsRefreshCookie()
   @Mutation(() => Boolean, { description: 'Ends every session of the viewer, this one included. Always true.' })
   logoutEverywhere(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
     return ctx.services.sessions.logoutEverywhere(viewer);
