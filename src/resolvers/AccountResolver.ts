@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
 import type { AccessClaims } from '../auth/AccessTokens';
 import { RootFieldInterceptor } from './RootFieldInterceptor';
-import type { RequestContext } from '../context';
+import { requireViewer, type RequestContext } from '../context';
 import { EmailAddress } from '../scalars';
 import {
   ConfirmEmailChangeResult,
@@ -11,18 +11,29 @@ import {
   VerifyEmailResult,
 } from '../types/account.types';
 import { HashesPassword } from './limits';
-import { CurrentViewer, RequiresViewer } from './viewer';
+import { CurrentViewer, OptionalViewer, RequiresViewer } from './viewer';
 import { ClearsRefreshCookie } from './refreshCookie';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
 export class AccountResolver {
-  @RequiresViewer()
+  @OptionalViewer()
   @Mutation(() => Boolean, {
-    description: "Sends a new verification link to the viewer's address (nothing if already verified). Always true.",
+    description:
+      "Sends a new verification link (the older one dies): to the viewer's address, or with `email` and no " +
+      'token, to that address. Nothing is sent to an address that is already verified or has no account; the ' +
+      'answer is `true` at once either way, and does not say which.',
   })
-  requestEmailVerification(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
-    return ctx.services.accounts.requestEmailVerification(viewer);
+  requestEmailVerification(
+    @Arg('email', () => EmailAddress, {
+      nullable: true,
+      description: 'The address to verify, for someone who cannot sign in. Leave it out to use the signed-in account.',
+    })
+    email: string | null | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
+    if (email != null) return ctx.services.accounts.requestEmailVerificationByAddress(email, ctx.client);
+    return requireViewer(ctx).then((viewer) => ctx.services.accounts.requestEmailVerification(viewer));
   }
 
   @Mutation(() => VerifyEmailResult, { description: 'Confirms an email address with the token from its link.' })
