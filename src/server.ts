@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLFormattedError } from 'graphql';
+import { MaxIntrospectionDepthRule, type GraphQLFormattedError } from 'graphql';
 import { Authenticator } from './auth/Authenticator';
 import type { HashPool } from './auth/HashPool';
 import { PasswordHasher } from './auth/PasswordHasher';
@@ -18,7 +18,7 @@ import { TopLevelCode } from './errors';
 import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
-import { rootFieldNames } from './resolvers/rootFields';
+import { rootFieldLabel } from './resolvers/rootFields';
 import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import type { MailQueue } from './mail/MailQueue';
@@ -109,7 +109,12 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: [operationLimits()],
+    // The limits first: they refuse a hostile document before graphql-js's costlier rules walk it.
+    // MaxIntrospectionDepthRule bounds cyclic introspection (types > fields > type > fields ...), which
+    // the limits leave to it.
+    validationRules: [operationLimits(), MaxIntrospectionDepthRule],
+    // Each validation error costs a stack trace; a client needs the first few, an attacker wants many.
+    validationOptions: { maxErrors: 10 },
     parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns signal handling and shutdown order.
     stopOnTerminationSignals: false,
@@ -123,7 +128,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         async requestDidStart() {
           return {
             async didResolveOperation({ operation, operationName, document, contextValue }) {
-              const fields = operation && `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(',')}`;
+              const fields = operation && `${operation.operation} ${rootFieldLabel(operation, document)}`;
               contextValue.trace.fields = fields ?? undefined;
               contextValue.trace.operation = operationName ?? fields ?? undefined;
             },
