@@ -1,7 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -14,6 +13,7 @@ import type { TokenAllowlist } from './auth/TokenAllowlist';
 import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
 import { createContextFactory, type RequestContext, type Services } from './context';
+import { ConnectionDrain } from './connectionDrain';
 import { TopLevelCode } from './errors';
 import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
 import type { Logger } from './logger';
@@ -51,7 +51,7 @@ export interface AppServer {
   services: Services;
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
+  /** Stops accepting, lets in-flight requests finish without resetting kept-alive clients, then stops Apollo. */
   stop(): Promise<void>;
 }
 
@@ -100,6 +100,11 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // Bound how long a slow client may hold a connection (slowloris).
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
+  // Node's default, stated because draining relies on it: an idle connection closes after this long
+  // (clients are told so in `Keep-Alive: timeout=5`), during a shutdown as at any other time.
+  httpServer.keepAliveTimeout = 5_000;
+  // Before the request handler: it must see every request first.
+  const drain = new ConnectionDrain(httpServer);
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await createSchema(),
@@ -120,9 +125,6 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     stopOnTerminationSignals: false,
     formatError: maskUnexpected,
     plugins: [
-      // Drain for most of the shutdown grace period, leaving time to close the pool, Redis and PostgreSQL
-      // before main.ts's hard deadline.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.shutdownGraceMs * 0.7) }),
       authenticateBeforeExecution(),
       {
         async requestDidStart() {
@@ -182,7 +184,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           resolve(`http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`);
         });
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      // Drain for most of the shutdown grace period, leaving time to close the pool, Redis and
+      // PostgreSQL before main.ts's hard deadline.
+      const graceful = await drain.drain(Math.floor(config.shutdownGraceMs * 0.7));
+      if (!graceful) logger.warn('connections still open at the end of the grace period were closed');
+      await apollo.stop();
+    },
   };
 }
 
