@@ -20,7 +20,11 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal (Ctrl-C again) does not wait for the drain.
+      logger.warn('second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
     stopping = true;
     logger.info('shutting down', { signal });
     const force = setTimeout(() => {

@@ -1,11 +1,10 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLFormattedError } from 'graphql';
+import { MaxIntrospectionDepthRule, type GraphQLFormattedError } from 'graphql';
 import { Authenticator } from './auth/Authenticator';
 import type { HashPool } from './auth/HashPool';
 import { PasswordHasher } from './auth/PasswordHasher';
@@ -14,6 +13,7 @@ import type { TokenAllowlist } from './auth/TokenAllowlist';
 import { AccessTokens } from './auth/AccessTokens';
 import type { Config } from './config';
 import { createContextFactory, type RequestContext, type Services } from './context';
+import { ConnectionDrain } from './connectionDrain';
 import { TopLevelCode } from './errors';
 import { TOP_LEVEL_ERROR_CODES } from './errorCodes';
 import { readRefreshCookie } from './cookies';
@@ -21,7 +21,7 @@ import { refreshCookiePlugin } from './resolvers/refreshCookie';
 import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
-import { rootFieldNames } from './resolvers/rootFields';
+import { rootFieldLabel } from './resolvers/rootFields';
 import { authenticateBeforeExecution } from './resolvers/viewer';
 import { createSchema } from './schema';
 import type { MailQueue } from './mail/MailQueue';
@@ -54,7 +54,7 @@ export interface AppServer {
   services: Services;
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
+  /** Stops accepting, lets in-flight requests finish without resetting kept-alive clients, then stops Apollo. */
   stop(): Promise<void>;
 }
 
@@ -103,6 +103,11 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // Bound how long a slow client may hold a connection (slowloris).
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
+  // Node's default, stated because draining relies on it: an idle connection closes after this long
+  // (clients are told so in `Keep-Alive: timeout=5`), during a shutdown as at any other time.
+  httpServer.keepAliveTimeout = 5_000;
+  // Before the request handler: it must see every request first.
+  const drain = new ConnectionDrain(httpServer);
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await createSchema(),
@@ -113,22 +118,24 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     // Checked in http.ts instead (csrf.ts): Apollo's check would also refuse urql's GET queries.
     csrfPrevention: false,
     allowBatchedHttpRequests: false,
-    validationRules: [operationLimits()],
+    // The limits first: they refuse a hostile document before graphql-js's costlier rules walk it.
+    // MaxIntrospectionDepthRule bounds cyclic introspection (types > fields > type > fields ...), which
+    // the limits leave to it.
+    validationRules: [operationLimits(), MaxIntrospectionDepthRule],
+    // Each validation error costs a stack trace; a client needs the first few, an attacker wants many.
+    validationOptions: { maxErrors: 10 },
     parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns signal handling and shutdown order.
     stopOnTerminationSignals: false,
     formatError: maskUnexpected,
     plugins: [
-      // Drain for most of the shutdown grace period, leaving time to close the pool, Redis and PostgreSQL
-      // before main.ts's hard deadline.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.shutdownGraceMs * 0.7) }),
       authenticateBeforeExecution(),
       refreshCookiePlugin(config, now),
       {
         async requestDidStart() {
           return {
             async didResolveOperation({ operation, operationName, document, contextValue }) {
-              const fields = operation && `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(',')}`;
+              const fields = operation && `${operation.operation} ${rootFieldLabel(operation, document)}`;
               contextValue.trace.fields = fields ?? undefined;
               contextValue.trace.operation = operationName ?? fields ?? undefined;
             },
@@ -183,7 +190,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           resolve(`http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`);
         });
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      // Drain for most of the shutdown grace period, leaving time to close the pool, Redis and
+      // PostgreSQL before main.ts's hard deadline.
+      const graceful = await drain.drain(Math.floor(config.shutdownGraceMs * 0.7));
+      if (!graceful) logger.warn('connections still open at the end of the grace period were closed');
+      await apollo.stop();
+    },
   };
 }
 

@@ -1,23 +1,33 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { DocumentShape } from './documentShape';
+
+/**
+ * Apollo keeps parsed documents (one object per distinct query text), so the walk behind these answers
+ * runs once per document, not once per request: `me` asks on every request.
+ */
+const shapes = new WeakMap<DocumentNode, DocumentShape>();
+const rootNames = new WeakMap<OperationDefinitionNode, readonly string[]>();
 
 /** The root field names an operation selects, through inline fragments and fragment spreads. */
-export function rootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): string[] {
-  const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-  return collect(operation.selectionSet, fragments, new Set());
+export function rootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): readonly string[] {
+  let names = rootNames.get(operation);
+  if (!names) {
+    let shape = shapes.get(document);
+    if (!shape) shapes.set(document, (shape = new DocumentShape(document)));
+    names = shape.rootFields(operation);
+    rootNames.set(operation, names);
+  }
+  return names;
 }
 
-function collect(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): string[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection.name.value];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet, fragments, seen);
-    const name = selection.name.value;
-    const fragment = fragments.get(name);
-    if (!fragment || seen.has(name)) return [];
-    seen.add(name);
-    return collect(fragment.selectionSet, fragments, seen);
-  });
+const labels = new WeakMap<OperationDefinitionNode, string>();
+
+/** The distinct root field names, sorted and comma-joined: the operation's label in logs and metrics. */
+export function rootFieldLabel(operation: OperationDefinitionNode, document: DocumentNode): string {
+  let label = labels.get(operation);
+  if (label === undefined) {
+    label = [...new Set(rootFieldNames(operation, document))].sort().join(',');
+    labels.set(operation, label);
+  }
+  return label;
 }

@@ -18,7 +18,14 @@ export interface SpawnedService {
 export function spawnService(env: Record<string, string>, cwd: string): ChildProcess {
   return spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(ROOT, 'src/main.ts')], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+      // Inline maps only: the stored-map mode installs source-map-support, which maps every stack trace
+      // (each GraphQL error captures one) and makes errors far costlier than in the built service.
+      SWC_NODE_SOURCE_MAP_MODE: 'inline',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../helpers/services';
 import { startService, type SpawnedService } from '../helpers/spawnService';
+import { HOSTILE_DOCUMENTS } from '../helpers/hostileDocuments';
 import { createTestDatabase, deleteRedisPrefix, LOGIN, ME, newUser, REGISTER } from '../helpers/testApp';
 
 /**
@@ -167,8 +168,8 @@ describe('malformed and oversized requests', () => {
   });
 
   it('refuses deep, wide and token-heavy queries before running them', async () => {
-    // Only introspection types nest this deep in this schema; the depth limit refuses it on its own.
-    const deep = await gql(`{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }`);
+    // No field of this schema nests this deep: the depth limit refuses made-up fields before validation.
+    const deep = await gql(`{ me { ${'x { '.repeat(9)}id${' }'.repeat(9)} } }`);
     expect(deep.status).toBe(400);
     expect(deep.json().errors.map((e: { message: string }) => e.message)).toContain('Selections nested deeper than 8 levels.');
     expect((await gql(`{ me { ${'id '.repeat(250)} } }`)).status).toBe(400);
@@ -176,6 +177,49 @@ describe('malformed and oversized requests', () => {
     expect((await gql(`{ me { id ${'@include(if: true) '.repeat(12)} } }`)).status).toBe(400);
     expect((await gql(`{ me { ${'__typename '.repeat(2500)} } }`)).status).toBe(400);
   });
+});
+
+describe('documents built to make validation expensive', () => {
+  /** The server's own account of a request: its JSON request line (the `ms` is its work on it). */
+  async function requestLine(requestId: string): Promise<{ status: number; ms: number }> {
+    let line: { status: number; ms: number } | undefined;
+    await expect
+      .poll(() => {
+        line = service
+          .output()
+          .split('\n')
+          .filter((l) => l.includes(`"requestId":"${requestId}"`))
+          .map((l) => JSON.parse(l))
+          .find((entry) => entry.msg === 'request');
+        return line;
+      })
+      .toBeDefined();
+    return line!;
+  }
+  async function maxEventLoopDelaySeconds(): Promise<number> {
+    // prom-client reads perf_hooks.monitorEventLoopDelay and resets it on every scrape.
+    const text = await (await fetch(service.url.replace('/graphql', '/metrics'))).text();
+    return Number(/^auth_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)![1]);
+  }
+
+  it('are each refused after a few milliseconds of server work, and never stall the event loop', async () => {
+    await maxEventLoopDelaySeconds();
+    const work: Record<string, number> = {};
+    for (const [name, source] of Object.entries(HOSTILE_DOCUMENTS)) {
+      const samples: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const requestId = `hostile-${name}-${i}`;
+        const res = await gql(source, {}, { 'x-request-id': requestId });
+        expect(res.status, name).toBe(400);
+        samples.push((await requestLine(requestId)).ms);
+      }
+      // The least of three: the server's own cost, without the moments another test file took the CPU.
+      work[name] = Math.min(...samples);
+    }
+    // Before the limits ran first, some of these took 0.1 to 5 s each.
+    expect(Object.entries(work).filter(([, ms]) => ms > 10)).toEqual([]);
+    expect(await maxEventLoopDelaySeconds()).toBeLessThan(0.1);
+  }, 60_000);
 });
 
 describe('production hardening', () => {
