@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
 import { cacheExchange, Client, fetchExchange } from '@urql/core';
 import { buildSchema, isAbstractType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +9,9 @@ import { ALLOWED_REQUEST_HEADERS } from '../../src/cors';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 
 /**
- * The client libraries themselves, with their default settings, against the running service. Every
- * header they send must be one a CORS preflight allows (or one browsers never preflight).
+ * The client libraries themselves, with their default settings and the setup the README shows for
+ * browser apps (cookie transport, credentials), against the running service. Every header they send
+ * must be one a CORS preflight allows (or one browsers never preflight).
  */
 const SAFELISTED = ['accept', 'accept-language', 'content-language', 'content-type'];
 const sentHeaders = new Set<string>();
@@ -22,7 +24,7 @@ const REGISTER = gql`
   mutation Register($input: RegisterInput!) {
     register(input: $input) {
       __typename
-      ... on AuthSuccess { accessToken user { id email } }
+      ... on AuthSuccess { accessToken refreshToken user { id email } }
       ... on ErrorResult { code }
     }
   }
@@ -48,13 +50,17 @@ describe('urql with its defaults', () => {
     const client = new Client({
       url: t.url,
       exchanges: [cacheExchange, fetchExchange],
-      fetchOptions: (): RequestInit => ({ headers: token ? { authorization: `Bearer ${token}` } : {} }),
+      fetchOptions: (): RequestInit => ({
+        credentials: 'include',
+        headers: { 'x-refresh-token-transport': 'cookie', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      }),
       fetch: recordingFetch,
     });
     const user = newUser();
     const registered = await client.mutation(REGISTER, { input: user }).toPromise();
     expect(registered.error).toBeUndefined();
     expect(registered.data.register.__typename).toBe('AuthSuccess');
+    expect(registered.data.register.refreshToken).toBeNull(); // it went into the cookie
     token = registered.data.register.accessToken;
 
     const me = await client.query(ME, {}, { requestPolicy: 'network-only' }).toPromise();
@@ -69,22 +75,20 @@ describe('Apollo Client with its defaults', () => {
   it('works, client awareness headers included', async () => {
     let token: string | undefined;
     const client = new ApolloClient({
-      link: new HttpLink({
-        uri: t.url,
-        fetch: (input, init) => {
-          const headers = new Headers(init?.headers);
-          if (token) headers.set('authorization', `Bearer ${token}`);
-          return recordingFetch(input, { ...init, headers });
-        },
-      }),
+      link: new SetContextLink(({ headers }) => ({
+        headers: { ...headers, ...(token && { authorization: `Bearer ${token}` }) },
+      })).concat(
+        new HttpLink({ uri: t.url, credentials: 'include', headers: { 'x-refresh-token-transport': 'cookie' }, fetch: recordingFetch }),
+      ),
       // Apollo's cache must be told which types implement ErrorResult and make up each union.
       cache: new InMemoryCache({ possibleTypes: possibleTypes() }),
       clientAwareness: { name: 'clients-test', version: '1.0.0' },
     });
     const user = newUser();
     const registered = await client.mutate({ mutation: REGISTER, variables: { input: user } });
-    const result = registered.data as { register: { __typename: string; accessToken: string } };
+    const result = registered.data as { register: { __typename: string; accessToken: string; refreshToken: string | null } };
     expect(result.register.__typename).toBe('AuthSuccess');
+    expect(result.register.refreshToken).toBeNull();
     token = result.register.accessToken;
 
     const me = await client.query({ query: ME, fetchPolicy: 'network-only' });
@@ -97,6 +101,7 @@ describe('Apollo Client with its defaults', () => {
 describe('the headers both clients sent', () => {
   it('are all allowed by the CORS preflight', () => {
     expect(sentHeaders).toContain('authorization');
+    expect(sentHeaders).toContain('x-refresh-token-transport');
     const allowed: readonly string[] = [...ALLOWED_REQUEST_HEADERS, ...SAFELISTED];
     expect([...sentHeaders].filter((name) => !allowed.includes(name))).toEqual([]);
   });

@@ -129,8 +129,9 @@ describe('refresh token as a cookie (X-Refresh-Token-Transport: cookie)', () => 
     expect((await post(REFRESH_BY_COOKIE, {}, { cookie: browser.cookie })).body.data.refreshToken.__typename).toBe('AuthSuccess');
   });
 
-  it('is cleared by logout, logoutEverywhere, and revoking the current session; the ended session cannot refresh', async () => {
-    for (const mutation of ['mutation { logout }', 'mutation { logoutEverywhere }', 'current']) {
+  it('is cleared by logout, logoutEverywhere, deleteAccount and revoking the current session; the ended session cannot refresh', async () => {
+    const deletion = 'mutation { deleteAccount(currentPassword: "correct horse battery staple") { __typename } }';
+    for (const mutation of ['mutation { logout }', 'mutation { logoutEverywhere }', deletion, 'current']) {
       const browser = await signedInBrowser();
       let res: Sent;
       if (mutation === 'current') {
