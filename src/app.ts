@@ -11,7 +11,9 @@ import { RedisTokenAllowlist } from './auth/RedisTokenAllowlist';
 import { connectRedis } from './auth/redisConnection';
 import type { TokenAllowlist } from './auth/TokenAllowlist';
 import type { Config } from './config';
-import { openMigratedDatabase } from './db/database';
+import { openMigratedDatabase, probeDatabase } from './db/database';
+import { DependencyBreaker } from './infra/DependencyBreaker';
+import { ResilientRedis } from './infra/ResilientRedis';
 import { usesEmbeddedDatabase } from './db/ormOptions';
 import type { Logger } from './logger';
 import { MailQueue } from './mail/MailQueue';
@@ -44,25 +46,33 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
       dataDir: config.dataDir,
     });
   }
-  const orm = await openMigratedDatabase(config, logger);
-  const cleanups: Cleanup[] = [['database', () => orm.close(true)]];
+  // Once PostgreSQL is seen down, its requests fail at once until a probe gets an answer.
+  const databaseBreaker = usesEmbeddedDatabase(config)
+    ? undefined
+    : new DependencyBreaker(
+        'database',
+        () => probeDatabase(config.databaseUrl!, config.dependencyTimeoutMs),
+        { probeIntervalMs: 200 },
+        logger,
+      );
+  const orm = await openMigratedDatabase(config, logger, databaseBreaker);
+  const cleanups: Cleanup[] = [['database', async () => {
+    databaseBreaker?.close();
+    await orm.close(true);
+  }]];
   try {
     let allowlist: TokenAllowlist;
     let limiter: RateLimiter;
+    let redis: ResilientRedis | undefined;
     if (config.redis) {
-      const { redis, dependencyTimeoutMs } = config;
+      const { redis: target, dependencyTimeoutMs } = config;
       // If Redis is down at start the service still comes up; authenticated requests fail closed
       // (SERVICE_UNAVAILABLE) until the client reconnects in the background.
-      const redisAllowlist = new RedisTokenAllowlist(
-        () => connectRedis(redis, dependencyTimeoutMs, logger),
-        config.redisKeyPrefix,
-        dependencyTimeoutMs,
-        logger,
-        now,
-      );
-      allowlist = redisAllowlist;
-      limiter = new RedisRateLimiter((command) => redisAllowlist.run(command), config.redisKeyPrefix);
-      cleanups.unshift(['token store', () => allowlist.close()]);
+      const connection = new ResilientRedis(() => connectRedis(target, dependencyTimeoutMs, logger), dependencyTimeoutMs, logger);
+      redis = connection;
+      allowlist = new RedisTokenAllowlist(connection, config.redisKeyPrefix, now);
+      limiter = new RedisRateLimiter((command) => connection.run(command), config.redisKeyPrefix);
+      cleanups.unshift(['redis', () => connection.close()]);
     } else {
       logger.warn(
         'REDIS_URL is not set: using an in-process token store; tokens live in this process only, do not run more than one instance',
@@ -78,7 +88,15 @@ export async function startApp(config: Config, logger: Logger, now?: () => numbe
 
     preloadCommonPasswords();
     // The queue-depth gauge reads `pool` when scraped, long after both exist.
-    const metrics = config.metrics.enabled ? new Metrics(() => pool.queueDepth) : undefined;
+    const metrics = config.metrics.enabled
+      ? new Metrics(
+          () => pool.queueDepth,
+          () => ({
+            ...(databaseBreaker && { database: databaseBreaker.isDown }),
+            ...(redis && { redis: redis.breaker.isDown }),
+          }),
+        )
+      : undefined;
     const pool = new HashPool({
       ...config.hashPool,
       onWorkerError: (error) => logger.error('hashing worker failed; replacing it', { error }),

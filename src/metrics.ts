@@ -43,7 +43,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(hashQueueDepth: () => number) {
+  constructor(hashQueueDepth: () => number, dependenciesDown: () => Record<string, boolean> = () => ({})) {
+    new Gauge({
+      name: 'auth_dependency_up',
+      help: 'Whether a dependency is taking requests (0 while its circuit breaker is open and requests fail fast).',
+      labelNames: ['dependency'],
+      registers: [this.registry],
+      collect() {
+        for (const [dependency, down] of Object.entries(dependenciesDown())) this.set({ dependency }, down ? 0 : 1);
+      },
+    });
     new Gauge({
       name: 'auth_hash_queue_depth',
       help: 'bcrypt jobs waiting for a hashing thread.',

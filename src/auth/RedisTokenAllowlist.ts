@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ServiceUnavailableError } from '../errors';
-import type { Logger } from '../logger';
-import { throttledErrorLog, type RedisClient, type RedisConnection } from './redisConnection';
+import type { ResilientRedis } from '../infra/ResilientRedis';
 import type { TokenAllowlist, ViewerLookup } from './TokenAllowlist';
 
 /**
@@ -51,26 +49,15 @@ const GENERATION_TTL_SECONDS = 3600;
  * Needs Redis 7 or newer (PEXPIREAT with NX/GT).
  */
 export class RedisTokenAllowlist implements TokenAllowlist {
-  private connection: RedisConnection;
-  private connectedAt: number;
-  /** Resolves when the current client is next ready; shared by every call waiting for it. */
-  private ready?: Promise<void>;
-  private closed = false;
-  /** Errors that make a fresh connection necessary. */
-  private readonly reportStale: (error: unknown) => void;
+  /** Every command goes through the shared connection: time limit, reconnection, failing fast. */
+  private readonly call: ResilientRedis['run'];
 
   constructor(
-    /** Makes a new connection; called at start and whenever the current one stops answering. */
-    private readonly connect: () => RedisConnection,
+    private readonly redis: ResilientRedis,
     private readonly prefix: string,
-    /** Every call fails closed after this long, even if Redis accepted the connection and hangs. */
-    private readonly timeoutMs: number,
-    private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.connection = connect();
-    this.connectedAt = Date.now();
-    this.reportStale = throttledErrorLog(logger, 'redis unavailable');
+    this.call = (command) => redis.run(command);
   }
 
   async add(userId: string, sessionId: string, jti: string, expiresAt: Date): Promise<void> {
@@ -139,37 +126,12 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return Number(revoked);
   }
 
-  /**
-   * Runs any command on this allowlist's connection, with the same time limit, reconnection and
-   * fail-closed behaviour; shared with the rate limiter so the service keeps one Redis connection.
-   */
-  run<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
-    return this.call(command);
+  ping(): Promise<void> {
+    return this.redis.ping();
   }
 
-  async ping(): Promise<void> {
-    await this.call((client) => client.ping());
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.retire(this.connection);
-  }
-
-  /**
-   * Closes a connection, letting the commands in flight on it finish (on a cluster, those for healthy
-   * nodes); destroys it if that takes longer than the time budget, as close() waits for replies a stuck
-   * server never sends.
-   */
-  private async retire(connection: RedisConnection): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      connection.close().then(() => true, () => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.timeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (!closed) connection.destroy();
-  }
+  /** The connection belongs to whoever made it (start-up), and is closed there. */
+  async close(): Promise<void> {}
 
   private tokenKey(userId: string, jti: string): string {
     return `${this.prefix}at:{${userId}}:${jti}`;
@@ -186,69 +148,4 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   private generationKey(userId: string): string {
     return `${this.prefix}profile:{${userId}}:gen`;
   }
-
-  /**
-   * Runs one command within the time budget. A client still (re)connecting is waited for inside the
-   * same budget, so the first requests after a start or a reconnect do not fail needlessly.
-   */
-  private async call<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
-    const connection = this.connection;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
-    });
-    try {
-      if (!connection.ready) await Promise.race([this.nextReady(connection), deadline]);
-      // On the connection that was checked, even if another has replaced it meanwhile.
-      return await Promise.race([command(connection.commands), deadline]);
-    } catch (error) {
-      if (error === TIMED_OUT || this.stuckConnecting(connection)) {
-        this.replace(connection, error === TIMED_OUT ? 'no answer in time' : 'not connected in time');
-      } else if (connection.isStale(error)) {
-        this.reportStale(error);
-        // At most one fresh connection per time budget (and per second), however many requests fail.
-        if (Date.now() - this.connectedAt > Math.max(this.timeoutMs, 1000)) this.replace(connection, 'a cluster node is gone or the cluster is down');
-      } else if (connection.ready) {
-        // Redis answered with an error (wrong type, bad script...): a bug to see in the log, still
-        // answered as unavailable so that nothing is decided without the store.
-        this.logger.error('redis command failed', { error: error instanceof Error ? error.message : String(error) });
-      }
-      throw new ServiceUnavailableError();
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * A command that got no reply in time means the connection cannot be trusted (a half-open socket or a
-   * stuck server never errors by itself, and node-redis would wait on it forever); so does a cluster
-   * whose slot map is out of date. Swap in a fresh connection; the next requests use it while the old
-   * one is retired.
-   */
-  private replace(stale: RedisConnection, reason: string): void {
-    if (stale !== this.connection || this.closed) return; // already replaced, or shutting down
-    this.logger.warn('redis connection replaced', { reason });
-    this.connection = this.connect();
-    this.connectedAt = Date.now();
-    this.ready = undefined;
-    void this.retire(stale);
-  }
-
-  /**
-   * One promise for all calls waiting while the connection (re)connects. Reconnect errors do not settle
-   * it: each call waits until its own deadline, not until the first failed attempt.
-   */
-  private nextReady(connection: RedisConnection): Promise<void> {
-    this.ready ??= connection.whenReady().then(() => {
-      if (this.connection === connection) this.ready = undefined;
-    });
-    return this.ready;
-  }
-
-  /** Not ready long after it was made: its handshake went unanswered and it will not recover alone. */
-  private stuckConnecting(connection: RedisConnection): boolean {
-    return !connection.ready && Date.now() - this.connectedAt > this.timeoutMs;
-  }
 }
-
-const TIMED_OUT = Symbol('redis timeout');

@@ -45,7 +45,8 @@ export interface RedisConnection {
 export function connectRedis(target: RedisTarget, timeoutMs: number, logger: Logger): RedisConnection {
   const socket = {
     connectTimeout: timeoutMs,
-    reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+    // Capped at half a second: once Redis is back, the service is serving again within that.
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500),
   };
   const reportErrors = throttledErrorLog(logger, 'redis connection error');
   switch (target.kind) {

@@ -1,5 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import type { DependencyBreaker } from '../infra/DependencyBreaker';
+import { isConnectivityFailure } from '../infra/dependencyFailures';
 import type { Logger } from '../logger';
 import { buildOrmOptions, usesEmbeddedDatabase, type DatabaseSettings } from './ormOptions';
 
@@ -14,7 +16,12 @@ const MIGRATION_LOCK_ID = 7_210_402_113;
  * wait and then find nothing left to do. Embedded PGlite is single-process by construction, has one
  * connection, and no time limits, so it migrates over the serving connection.
  */
-export async function openMigratedDatabase(settings: DatabaseSettings, logger: Logger): Promise<MikroORM> {
+export async function openMigratedDatabase(
+  settings: DatabaseSettings,
+  logger: Logger,
+  /** Fails the serving pool's requests fast while PostgreSQL is down (not used for embedded PGlite). */
+  breaker?: DependencyBreaker,
+): Promise<MikroORM> {
   if (usesEmbeddedDatabase(settings)) {
     const orm = await MikroORM.init(buildOrmOptions(settings, logger));
     try {
@@ -39,7 +46,48 @@ export async function openMigratedDatabase(settings: DatabaseSettings, logger: L
   } finally {
     await migrating.close(true);
   }
-  return MikroORM.init(buildOrmOptions(settings, logger));
+  const orm = await MikroORM.init(buildOrmOptions(settings, logger, 'serve', breaker));
+  if (breaker) guardPool(orm, breaker);
+  return orm;
+}
+
+/**
+ * Every query and transaction of the serving pool starts by acquiring a connection: while the breaker
+ * is open, that fails at once. A connection that cannot be made, or a wait for one that runs out (every
+ * connection stuck on an unanswered query), trips it.
+ */
+function guardPool(orm: MikroORM, breaker: DependencyBreaker): void {
+  const client = orm.em.getConnection().getKnex().client as { acquireConnection(): Promise<unknown> };
+  const acquire = client.acquireConnection.bind(client);
+  client.acquireConnection = async () => {
+    breaker.check();
+    try {
+      return await acquire();
+    } catch (error) {
+      if (error instanceof Error && isConnectivityFailure(error)) breaker.trip(error.message);
+      throw error;
+    }
+  };
+}
+
+/** The breaker's probe: a connection of its own (the pool's may be stuck), one trivial query. */
+export async function probeDatabase(databaseUrl: string, timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  // A failed connection also reports here; the awaited calls below carry the failure.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } finally {
+    // end() waits for the server to close the connection, which a stuck server never does.
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      client.end().then(() => true, () => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
 }
 
 /**

@@ -6,6 +6,8 @@ import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { DependencyBreaker } from '../infra/DependencyBreaker';
+import { isConnectivityFailure } from '../infra/dependencyFailures';
 import { entities } from '../entities';
 import { migrationsList } from '../../migrations';
 
@@ -28,6 +30,8 @@ export function buildOrmOptions(
   settings: DatabaseSettings,
   logger?: Logger,
   purpose: 'serve' | 'migrate' = 'serve',
+  /** For the serving pool: told of connection failures, and its trips retire the pooled connections. */
+  breaker?: DependencyBreaker,
 ): Options {
   const common: Options = {
     entities,
@@ -80,9 +84,12 @@ export function buildOrmOptions(
       min: 0,
       max: purpose === 'serve' ? settings.dbPoolMax : 2,
       afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) => {
-        dropOnQueryTimeout(connection);
+        watchConnection(connection, breaker);
         done(null, connection);
       },
+      // A connection made before the dependency was last seen down may be half-open (the network
+      // dropped it without a word): it is replaced rather than handed to a request to time out on.
+      ...(breaker && { validate: (connection: PgConnection) => connection[GENERATION] === breaker.generation }),
     },
     driverOptions: {
       // Fail a request within the dependency timeout when PostgreSQL is unreachable, instead of knex's
@@ -130,18 +137,26 @@ export function embeddedDatabaseDir(dataDir: string): string {
   return dir;
 }
 
-/** The parts of a `pg` client that `dropOnQueryTimeout` touches. */
+const GENERATION = Symbol('breaker generation');
+
+/** The parts of a `pg` client that `watchConnection` touches. */
 interface PgConnection {
   query: (...args: unknown[]) => unknown;
+  on(event: 'error', listener: (error: Error) => void): void;
   connection?: { stream?: { destroy(): void } };
+  [GENERATION]?: number;
 }
 
 /**
- * After `query_timeout` fires, pg fails the query but keeps the connection, with the unanswered query
- * still in flight: back in the pool, every later query on it would time out too. So a connection whose
- * query timed out is destroyed; pg then reports it ended, knex marks it disposed and the pool replaces it.
+ * Two things every pooled connection does on failure:
+ * - After `query_timeout` fires, pg fails the query but keeps the connection, with the unanswered query
+ *   still in flight: back in the pool, every later query on it would time out too. So a connection whose
+ *   query timed out is destroyed; pg then reports it ended, knex marks it disposed and the pool replaces it.
+ * - A failure that means PostgreSQL cannot be reached (no answer, a dropped connection, a shutdown)
+ *   trips the breaker, so the next requests fail at once instead of each waiting for its own timeout.
  */
-function dropOnQueryTimeout(client: PgConnection): void {
+function watchConnection(client: PgConnection, breaker: DependencyBreaker | undefined): void {
+  if (breaker) client[GENERATION] = breaker.generation;
   const query = client.query.bind(client);
   client.query = (...args: unknown[]) => {
     const last = args.length - 1;
@@ -149,9 +164,12 @@ function dropOnQueryTimeout(client: PgConnection): void {
     if (typeof callback === 'function') {
       args[last] = (error: Error | null, ...rest: unknown[]) => {
         if (error?.message === 'Query read timeout') client.connection?.stream?.destroy();
+        if (error && isConnectivityFailure(error)) breaker?.trip(error.message);
         return callback(error, ...rest);
       };
     }
     return query(...args);
   };
+  // An idle connection whose socket fails (the server went away) says so only here.
+  client.on('error', (error) => breaker?.trip(error.message));
 }

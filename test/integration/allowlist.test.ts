@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryTokenAllowlist } from '../../src/auth/MemoryTokenAllowlist';
 import { RedisTokenAllowlist } from '../../src/auth/RedisTokenAllowlist';
 import { connectRedis } from '../../src/auth/redisConnection';
+import { ResilientRedis } from '../../src/infra/ResilientRedis';
 import type { TokenAllowlist } from '../../src/auth/TokenAllowlist';
 import { silentLogger } from '../../src/logger';
 import { REDIS_URL } from '../helpers/services';
@@ -58,13 +59,14 @@ function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlis
 allowlistSuite('MemoryTokenAllowlist', (now) => new MemoryTokenAllowlist(now));
 
 const prefix = `test:${randomBytes(6).toString('hex')}:`;
-allowlistSuite('RedisTokenAllowlist', () => new RedisTokenAllowlist(() => connectRedis({ kind: 'standalone', url: REDIS_URL }, 2000, silentLogger), prefix, 2000, silentLogger));
+const connection = new ResilientRedis(() => connectRedis({ kind: 'standalone', url: REDIS_URL }, 2000, silentLogger), 2000, silentLogger);
+afterAll(() => connection.close());
+allowlistSuite('RedisTokenAllowlist', (now) => new RedisTokenAllowlist(connection, prefix, now));
 
 describe('RedisTokenAllowlist storage', () => {
-  const store = new RedisTokenAllowlist(() => connectRedis({ kind: 'standalone', url: REDIS_URL }, 2000, silentLogger), prefix, 2000, silentLogger);
+  const store = new RedisTokenAllowlist(connection, prefix);
   const redis = createClient({ url: REDIS_URL });
   afterAll(async () => {
-    await store.close();
     if (redis.isOpen) await redis.close();
     await deleteRedisPrefix(prefix);
   });

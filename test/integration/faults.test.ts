@@ -199,3 +199,85 @@ describe('when Redis is down at start', () => {
     }
   });
 });
+
+describe('circuit breakers', () => {
+  /** The dependency timeout of these instances: a request that waits for it is not failing fast. */
+  const TIMEOUT_MS = 1500;
+
+  async function breakerCase(
+    dependency: 'redis' | 'database',
+    mode: 'down' | 'hang',
+    start: () => Promise<{ t: TestApp; proxy: TcpProxy; cleanup(): Promise<void> }>,
+  ) {
+    const { t, proxy, cleanup } = await start();
+    try {
+      const { token } = await registered(t.gql);
+      const needsIt = () => t.gql(UPDATE_ME, { input: { firstName: 'Grace' } }, token);
+      expect((await needsIt()).body.data.updateMe.__typename).toBe('UpdateMeSuccess');
+
+      proxy.setMode(mode);
+      // The first request finds out (within the timeout), and trips the breaker.
+      expect((await needsIt()).status).toBe(503);
+      const durations: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        const res = await needsIt();
+        durations.push(performance.now() - started);
+        expect(res.status).toBe(503);
+        expect(res.body.errors![0].extensions!.code).toBe('SERVICE_UNAVAILABLE');
+        expect(res.headers.get('retry-after')).toBe('1');
+        expectNoLeak(res.text);
+      }
+      // Without the breaker each of these waited the whole timeout (or more).
+      expect(Math.max(...durations)).toBeLessThan(TIMEOUT_MS / 3);
+      const metrics = await (await fetch(t.url.replace('/graphql', '/metrics'))).text();
+      expect(metrics).toContain(`auth_dependency_up{dependency="${dependency}"} 0`);
+      const downLines = t.logs.filter((line) => line.includes('dependency down: failing fast until it answers'));
+      expect(downLines.length).toBe(1);
+      expect(JSON.parse(downLines[0]).dependency).toBe(dependency);
+
+      proxy.setMode('up');
+      const back = performance.now();
+      await expect
+        .poll(async () => (await needsIt()).body.data?.updateMe?.__typename, { timeout: 10_000, interval: 50 })
+        .toBe('UpdateMeSuccess');
+      return performance.now() - back;
+    } finally {
+      proxy.setMode('up');
+      await cleanup();
+    }
+  }
+
+  const viaRedisProxy = async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    const port = await proxy.start();
+    const t = await startTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, DEPENDENCY_TIMEOUT_MS: String(TIMEOUT_MS) } });
+    return { t, proxy, cleanup: async () => (await t.close(), await proxy.stop()) };
+  };
+  const viaDatabaseProxy = async () => {
+    const db = await createTestDatabase();
+    const target = new URL(db.url);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(db.url);
+    viaProxy.host = `127.0.0.1:${await proxy.start()}`;
+    const t = await startTestApp({ db, env: { DATABASE_URL: viaProxy.toString(), DEPENDENCY_TIMEOUT_MS: String(TIMEOUT_MS) } });
+    return { t, proxy, cleanup: async () => (await t.close(), await proxy.stop(), await db.drop()) };
+  };
+
+  it('Redis down: after the first failure requests fail at once with Retry-After, and serve again within a second of its return', async () => {
+    expect(await breakerCase('redis', 'down', viaRedisProxy)).toBeLessThan(1000);
+  });
+
+  it('Redis hanging: the same, and a fresh connection replaces the stuck one', async () => {
+    expect(await breakerCase('redis', 'hang', viaRedisProxy)).toBeLessThan(TIMEOUT_MS + 1000);
+  });
+
+  it('PostgreSQL down: after the first failure requests fail at once, and serve again within a second of its return', async () => {
+    expect(await breakerCase('database', 'down', viaDatabaseProxy)).toBeLessThan(1000);
+  });
+
+  it('PostgreSQL hanging: the same; pooled connections from before the outage are replaced, not waited on', async () => {
+    expect(await breakerCase('database', 'hang', viaDatabaseProxy)).toBeLessThan(TIMEOUT_MS + 1000);
+  });
+});

@@ -1,6 +1,6 @@
 import { ConnectionException, DriverException, NotNullConstraintViolationException } from '@mikro-orm/core';
 import { describe, expect, it } from 'vitest';
-import { isDependencyFailure } from '../../src/resolvers/RootFieldInterceptor';
+import { isDependencyFailure } from '../../src/infra/dependencyFailures';
 
 const withCode = (code: string, extra: object = {}) => Object.assign(new Error('x'), { code, ...extra });
 
