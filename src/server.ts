@@ -15,7 +15,7 @@ import type { Config } from './config';
 import { createContextFactory, type RequestContext, type Services } from './context';
 import { ConnectionDrain } from './connectionDrain';
 import { TopLevelCode } from './errors';
-import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
+import { clientAddress, createRequestHandler, GRAPHQL_PATH, handleClientErrors, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
 import { rootFieldLabel } from './resolvers/rootFields';
@@ -96,7 +96,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   );
   const contextFor = createContextFactory(authenticator, services, logger, metrics);
 
-  const httpServer = createHttpServer();
+  // Timeouts are checked every second (Node's default is every 30 s, which doubles them in effect).
+  const httpServer = createHttpServer({ connectionsCheckingInterval: 1000 });
   // Bound how long a slow client may hold a connection (slowloris).
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
@@ -105,6 +106,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   httpServer.keepAliveTimeout = 5_000;
   // Before the request handler: it must see every request first.
   const drain = new ConnectionDrain(httpServer);
+  handleClientErrors(httpServer, logger, metrics);
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await createSchema(),
