@@ -31,6 +31,7 @@ const ROUNDS = 3;
 const ROOT = path.resolve(__dirname, '..');
 const ME = '{ me { id email firstName } }';
 const LOG_FILE = path.join(tmpdir(), 'auth-bench-service.log');
+const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '';
 
 if (process.argv.includes('--baseline-server')) void baselineServer();
 else void main();
@@ -72,7 +73,8 @@ async function startService(env: Record<string, string>) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    // BENCH_NODE_OPTIONS reaches the service only (e.g. --max-old-space-size=128): memory experiments.
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), ...(SERVICE_NODE_OPTIONS && { NODE_OPTIONS: SERVICE_NODE_OPTIONS }) },
     stdio: ['ignore', openSync(LOG_FILE, 'w'), 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
       ['`me` p99 during a login storm', `${meDuringStorm.latency.p99} ms (alone: ${meAlone.latency.p99} ms)`, `${fmt(meDuringStorm.latency.p99 / Math.max(meAlone.latency.p99, 1), 2)}x (target ≤ 2x)`],
       ['start-up, resident memory', `${fmt(service.startupMs)} ms, ${fmt(rssMb)} MB`, 'until /healthz answers, migrations included; RSS after the runs'],
     ];
-    console.log(`\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, Node ${process.version}; bcrypt cost ${BCRYPT_COST} (${fmt(hashMs, 1)} ms per hash); ${SECONDS} s per run, load generator on the same machine.\n`);
+    console.log(`\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, Node ${process.version}${SERVICE_NODE_OPTIONS ? ` (service NODE_OPTIONS=${SERVICE_NODE_OPTIONS})` : ''}; bcrypt cost ${BCRYPT_COST} (${fmt(hashMs, 1)} ms per hash); ${SECONDS} s per run, load generator on the same machine.\n`);
     console.log('| measure | result | ratio / note |\n| --- | --- | --- |');
     for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
     const failures = [...meRuns, ...ceilingRuns, login, register, meDuringStorm, meAlone].reduce((sum, r) => sum + r.non2xx + r.errors, 0);

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { RequestTrace } from './context';
@@ -53,21 +54,29 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     const trace: RequestTrace = {};
-    res.once('finish', () => {
+    IN_FLIGHT.set(req.socket, res);
+    // 'close' comes for every request, answered or not: one line and one count each. A request whose
+    // client went away, or that the server's request timeout ended, is an ordinary outcome, not an
+    // error (anyone can cause it, as often as they like).
+    res.once('close', () => {
+      if (IN_FLIGHT.get(req.socket) === res) IN_FLIGHT.delete(req.socket);
       const seconds = (performance.now() - started) / 1000;
       const operation = trace.fields ?? routeOf(req.method, url.pathname);
-      options.metrics?.requests.inc({ operation, outcome: trace.outcome ?? String(res.statusCode) });
+      if (!res.writableFinished) trace.outcome = TIMED_OUT.has(req.socket) ? 'timeout' : 'aborted';
+      const status = res.writableFinished ? res.statusCode : TIMED_OUT.has(req.socket) ? 408 : undefined;
+      options.metrics?.requests.inc({ operation, outcome: trace.outcome ?? String(status) });
       options.metrics?.duration.observe({ operation }, seconds);
       logger.info('request', {
         requestId,
         method: req.method,
         path: url.pathname,
-        status: res.statusCode,
+        status,
         ms: Math.round((performance.now() - started) * 10) / 10,
         ...trace,
       });
     });
     handle(req, res, url, requestId, trace).catch((error: unknown) => {
+      if (res.destroyed || req.destroyed) return; // the client is gone (or timed out): logged on 'close'
       logger.error('unhandled http error', { requestId, error });
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
       else res.destroy();
@@ -166,6 +175,35 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
 
 const TOO_LARGE = Symbol('too large');
 
+/** Connections the server's header or request timeout ended (see `handleClientErrors`). */
+const TIMED_OUT = new WeakSet<Socket>();
+/** The response being written on a connection, while a request is handled. */
+const IN_FLIGHT = new WeakMap<Socket, ServerResponse>();
+
+/**
+ * What Node would do with a connection-level error (a timeout, an unparsable request), plus a request
+ * line and a count for each: the one place such requests are seen. Node's default answer is kept:
+ * 408 for a timeout, 431 for oversized headers, 400 for anything unparsable; a reset is only closed.
+ * A request that was already being handled gets its line from the handler, marked `timeout`.
+ */
+export function handleClientErrors(server: Server, logger: Logger, metrics?: Metrics): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timeout) TIMED_OUT.add(socket);
+    const inFlight = IN_FLIGHT.get(socket);
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const status = timeout ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // A request being handled gets its line from the handler (marked `timeout`); this one never got that far.
+    if (!inFlight) {
+      const outcome = timeout ? 'timeout' : 'bad_request';
+      metrics?.requests.inc({ operation: 'unparsed', outcome });
+      logger.info('request', { status, outcome, reason: error.code });
+    }
+    socket.destroy();
+  });
+}
+
 /** Reads at most `limit` bytes; stops reading (and says so) as soon as the limit is passed. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> {
   const declared = Number(req.headers['content-length']);
@@ -188,6 +226,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof 
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A connection closed before the body was complete: settle, so nothing waits for ever.
+    req.on('close', () => !req.complete && reject(new Error('aborted')));
   });
 }
 

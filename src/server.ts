@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MaxIntrospectionDepthRule, type GraphQLFormattedError } from 'graphql';
@@ -18,7 +18,7 @@ import { TopLevelCode } from './errors';
 import { TOP_LEVEL_ERROR_CODES } from './errorCodes';
 import { readRefreshCookie } from './cookies';
 import { refreshCookiePlugin } from './resolvers/refreshCookie';
-import { clientAddress, createRequestHandler, GRAPHQL_PATH, type Readiness } from './http';
+import { clientAddress, createRequestHandler, GRAPHQL_PATH, handleClientErrors, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
 import { rootFieldLabel } from './resolvers/rootFields';
@@ -99,7 +99,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   );
   const contextFor = createContextFactory(authenticator, services, logger, metrics);
 
-  const httpServer = createHttpServer();
+  // Timeouts are checked every second (Node's default is every 30 s, which doubles them in effect).
+  const httpServer = createHttpServer({ connectionsCheckingInterval: 1000 });
   // Bound how long a slow client may hold a connection (slowloris).
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
@@ -108,6 +109,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   httpServer.keepAliveTimeout = 5_000;
   // Before the request handler: it must see every request first.
   const drain = new ConnectionDrain(httpServer);
+  handleClientErrors(httpServer, logger, metrics);
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await createSchema(),
@@ -148,6 +150,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           };
         },
       },
+      // Responses are never cacheable (`Cache-Control: no-store`, set by the HTTP handler), and the
+      // cache-control plugin, on by default, wraps every field's resolver to compute a cache policy.
+      ApolloServerPluginCacheControlDisabled(),
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : (ApolloServerPluginLandingPageLocalDefault({ embed: true }) as ApolloServerPlugin<RequestContext>),

@@ -79,3 +79,68 @@ describe('request logs', () => {
     }
   });
 });
+
+describe('clients that go away or are too slow', () => {
+  const lines = () => t.logs.map((line) => JSON.parse(line));
+  /** Opens a raw connection and sends the headers of a POST whose body never fully arrives. */
+  async function partialPost(requestId: string): Promise<import('node:net').Socket> {
+    const { createConnection } = await import('node:net');
+    const { port } = new URL(t.url);
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) });
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Request-Id: ${requestId}\r\n\r\n{"query":`,
+    );
+    return socket;
+  }
+
+  it('a client that aborts mid-request gets one request line (outcome aborted) and a count, nothing at error level', async () => {
+    const errorsBefore = lines().filter((l) => l.level === 'error').length;
+    const socket = await partialPost('abort-1');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await expect.poll(() => lines().filter((l) => l.msg === 'request' && l.requestId === 'abort-1')).toHaveLength(1);
+    const line = lines().find((l) => l.msg === 'request' && l.requestId === 'abort-1');
+    expect(line).toMatchObject({ level: 'info', outcome: 'aborted', method: 'POST', path: '/graphql' });
+    expect(line.status).toBeUndefined();
+    expect(lines().filter((l) => l.level === 'error').length).toBe(errorsBefore);
+    const metrics = await (await fetch(t.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/auth_http_requests_total\{operation="POST \/graphql",outcome="aborted"\} [1-9]/);
+  });
+
+  it('a request the request timeout ends is answered 408 and logged once as timeout; slow headers too', async () => {
+    const server = t.app.server.httpServer;
+    const [requestTimeout, headersTimeout] = [server.requestTimeout, server.headersTimeout];
+    server.headersTimeout = 300;
+    server.requestTimeout = 400;
+    try {
+      const errorsBefore = lines().filter((l) => l.level === 'error').length;
+      const socket = await partialPost('slow-body-1');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+      await expect.poll(() => lines().filter((l) => l.msg === 'request' && l.requestId === 'slow-body-1')).toHaveLength(1);
+      const line = lines().find((l) => l.msg === 'request' && l.requestId === 'slow-body-1');
+      expect(line).toMatchObject({ level: 'info', outcome: 'timeout', status: 408 });
+
+      // Headers that never finish: no request reached the handler, the line comes from the connection.
+      const { createConnection } = await import('node:net');
+      const slow = createConnection({ host: '127.0.0.1', port: Number(new URL(t.url).port) });
+      slow.on('error', () => undefined);
+      let slowAnswer = '';
+      slow.on('data', (chunk) => (slowAnswer += chunk.toString()));
+      slow.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+      await new Promise((resolve) => slow.once('close', resolve));
+      expect(slowAnswer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+      await expect
+        .poll(() => lines().filter((l) => l.msg === 'request' && l.outcome === 'timeout' && l.requestId === undefined))
+        .toHaveLength(1);
+      expect(lines().filter((l) => l.level === 'error').length).toBe(errorsBefore);
+    } finally {
+      server.requestTimeout = requestTimeout;
+      server.headersTimeout = headersTimeout;
+    }
+  });
+});
