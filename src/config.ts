@@ -99,6 +99,8 @@ export interface Config {
         readonly registerPerIp: number;
         readonly resetPerIp: number;
         readonly refreshPerIp: number;
+        readonly verifyPerIp: number;
+        readonly verifyPerAddress: number;
       }
     | undefined;
   /** Prometheus metrics: off, on the main port (/metrics), or on a port of their own. */
@@ -113,8 +115,14 @@ export interface Config {
     readonly queueTimeoutMs: number;
   };
   readonly maxBodyBytes: number;
-  /** `*` or a list of exact origins allowed to call the API from a browser. */
+  /** `*` or a list of exact origins allowed to call the API from a browser (with credentials). */
   readonly corsOrigins: readonly string[];
+  /** The refresh-token cookie, for browser apps that ask for it (`X-Refresh-Token-Transport: cookie`). */
+  readonly refreshCookie: {
+    /** The path the browser sends it to: the GraphQL endpoint as the browser sees it. */
+    readonly path: string;
+    readonly sameSite: 'Strict' | 'Lax' | 'None';
+  };
   readonly logLevel: LogLevel;
   readonly shutdownGraceMs: number;
 }
@@ -322,6 +330,17 @@ export function loadConfig(env: Env = process.env): Config {
 
   const corsRaw = get('CORS_ORIGINS') ?? '*';
   const corsOrigins = corsRaw.split(',').map((o) => o.trim()).filter(Boolean);
+  // Origins are compared as exact strings with the browser's Origin header, so each must be spelled as
+  // one (no path, no trailing slash); `*` allows any origin but never with credentials, so it stands alone.
+  if (corsOrigins.includes('*') && corsOrigins.length > 1) problems.push('CORS_ORIGINS is either * or a list of origins, not both');
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && (!URL.canParse(origin) || new URL(origin).origin !== origin)) {
+      problems.push(`CORS_ORIGINS entry "${origin}" is not an origin like https://app.example or http://localhost:5173`);
+    }
+  }
+  const cookiePath = get('REFRESH_COOKIE_PATH') ?? '/graphql';
+  if (!/^\/[\x21-\x3a\x3c-\x7e]*$/.test(cookiePath)) problems.push('REFRESH_COOKIE_PATH must be a URL path starting with / (no ; or spaces)');
+  const sameSite = oneOf('REFRESH_COOKIE_SAME_SITE', ['strict', 'lax', 'none'], 'strict');
 
   const config: Config = {
     nodeEnv,
@@ -379,6 +398,8 @@ export function loadConfig(env: Env = process.env): Config {
           registerPerIp: int('RATE_LIMIT_REGISTER_PER_IP', 20, 1, 1000000),
           resetPerIp: int('RATE_LIMIT_RESET_PER_IP', 20, 1, 1000000),
           refreshPerIp: int('RATE_LIMIT_REFRESH_PER_IP', 600, 1, 1000000),
+          verifyPerIp: int('RATE_LIMIT_VERIFY_PER_IP', 20, 1, 1000000),
+          verifyPerAddress: int('RATE_LIMIT_VERIFY_PER_ADDRESS', 3, 1, 10000),
         },
     // bcrypt cost 4 is the algorithm's minimum; tests use it. 12 is ~280 ms per hash on a 2-core box.
     bcryptCost: int('BCRYPT_COST', 12, 4, 16),
@@ -389,6 +410,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxBodyBytes: int('MAX_BODY_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     corsOrigins,
+    refreshCookie: { path: cookiePath, sameSite: ({ strict: 'Strict', lax: 'Lax', none: 'None' } as const)[sameSite] },
     logLevel: oneOf<LogLevel>('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 300000),
   };

@@ -8,6 +8,8 @@ import type { ClientInfo, SessionService } from './services/SessionService';
 import type { UserService } from './services/UserService';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { RefreshCookieRequest } from './cookies';
+import type { PendingRefreshCookie } from './resolvers/refreshCookie';
 
 export interface Services {
   accounts: AccountService;
@@ -21,6 +23,7 @@ export interface RequestInfo {
   requestId: string;
   authorization: string | undefined;
   client: ClientInfo;
+  refreshCookie: RefreshCookieRequest;
 }
 
 /** Filled in while a request runs, for its one log line (never tokens, passwords or hashes). */
@@ -39,6 +42,10 @@ export interface RequestContext {
   logger: Logger;
   /** Where the request came from (user agent, client IP through trusted proxies). */
   client: ClientInfo;
+  /** Whether the client asked for the cookie transport, and the cookie it may use (see cookies.ts). */
+  refreshCookie: RefreshCookieRequest;
+  /** Set by root fields that issue or end a session; sent as the Set-Cookie header. */
+  pendingRefreshCookie?: PendingRefreshCookie;
   /** Set when a result was RateLimitedError; sent as the Retry-After header. */
   retryAfter?: number;
   requestId: string;
@@ -58,7 +65,7 @@ export interface RequestContext {
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger, metrics?: Metrics) {
-  return ({ requestId, authorization, client }: RequestInfo): RequestContext => {
+  return ({ requestId, authorization, client, refreshCookie }: RequestInfo): RequestContext => {
     let verified: Promise<AuthState> | undefined;
     let state: Promise<AuthState> | undefined;
     const verify = () => (verified ??= authenticator.verify(authorization));
@@ -66,6 +73,7 @@ export function createContextFactory(authenticator: Authenticator, services: Ser
       services,
       logger,
       client,
+      refreshCookie,
       requestId,
       trace: {},
       metrics,

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import type { TopLevelErrorCode } from './errorCodes';
 
 /**
  * Two kinds of failure, kept apart on purpose:
@@ -184,13 +185,14 @@ export class RateLimitedError extends ErrorResult {
   }
 }
 
-/** Top-level error codes (in `errors[].extensions.code`). */
+/** Our top-level error codes (in `errors[].extensions.code`); clients get all of them from errorCodes.ts. */
 export const TopLevelCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
+} as const satisfies Record<string, TopLevelErrorCode>;
 
 /**
  * No usable credentials: HTTP 401 (RFC 6750 section 3.1). With `invalidToken` the request carried a

@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { RequestTrace } from './context';
+import { applyCors } from './cors';
+import { CSRF_REFUSAL, isForgeablePost } from './csrf';
 import type { Metrics } from './metrics';
 import type { Logger } from './logger';
 
@@ -118,6 +120,8 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
       return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST.');
     }
 
+    if (isForgeablePost(req)) return sendError(res, 400, 'BAD_REQUEST', CSRF_REFUSAL);
+
     let body: unknown;
     if (req.method === 'POST') {
       const raw = await readBody(req, options.maxBodyBytes);
@@ -137,7 +141,7 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
           return sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         }
       } else {
-        // Apollo answers other content types itself (CSRF prevention refuses the "simple" ones).
+        // Apollo answers other content types itself ("simple" ones were refused above, see csrf.ts).
         body = raw.toString('utf8');
       }
     }
@@ -232,23 +236,7 @@ function setCommonHeaders(req: IncomingMessage, res: ServerResponse, corsOrigins
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('referrer-policy', 'no-referrer');
-
-  const origin = req.headers.origin;
-  if (!origin || corsOrigins.length === 0) return;
-  const allowed = corsOrigins.includes('*') ? '*' : corsOrigins.includes(origin) ? origin : undefined;
-  if (!allowed) return;
-  res.setHeader('access-control-allow-origin', allowed);
-  if (allowed !== '*') res.setHeader('vary', 'Origin');
-  // Tokens travel in the Authorization header, never in cookies, so credentials mode is not needed.
-  res.setHeader('access-control-expose-headers', 'WWW-Authenticate, Retry-After');
-  if (req.method === 'OPTIONS') {
-    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-    res.setHeader(
-      'access-control-allow-headers',
-      'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
-    );
-    res.setHeader('access-control-max-age', '600');
-  }
+  applyCors(req, res, corsOrigins);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {

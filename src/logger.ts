@@ -25,7 +25,16 @@ const SECRET_FIELDS = [
   'accessToken',
   'refreshToken',
   'authorization',
+  // The refresh token travels in these headers under the cookie transport.
+  'cookie',
+  'set-cookie',
 ];
+
+/** A field at the top level and one level down; names like `set-cookie` need pino's bracket form. */
+function redactPaths(field: string): string[] {
+  const key = /^\w+$/.test(field) ? field : `["${field}"]`;
+  return key.startsWith('[') ? [key, `*${key}`] : [key, `*.${key}`];
+}
 
 /**
  * Structured logs with pino: one JSON object per line. Errors pass through `describeError` (no SQL
@@ -47,7 +56,7 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '[redacted]' },
+      redact: { paths: SECRET_FIELDS.flatMap(redactPaths), censor: '[redacted]' },
     },
     destination,
   );
@@ -93,3 +102,20 @@ export function describeError(error: Error): Record<string, unknown> {
 }
 
 export const silentLogger: Logger = createLogger('silent', { write: () => undefined });
+
+/**
+ * One line saying why the service could not start. An Error gives its message and those of its causes;
+ * anything else thrown (PGlite's initdb throws a bare `{ name, message, status }` object) its JSON, so the
+ * reason is never `[object Object]`.
+ */
+export function startFailureMessage(error: unknown, depth = 0): string {
+  if (error instanceof Error) {
+    const cause = error.cause !== undefined && depth < 5 ? ` (cause: ${startFailureMessage(error.cause, depth + 1)})` : '';
+    return `${error.message || error.name}${cause}`;
+  }
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}

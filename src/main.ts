@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, readEnvironment } from './config';
 import { startApp } from './app';
-import { createLogger } from './logger';
+import { createLogger, startFailureMessage } from './logger';
 
 async function main(): Promise<void> {
   let config;
@@ -42,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`Failed to start: ${startFailureMessage(error)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,14 @@ import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
 import { EMAIL_MAX } from './services/validation';
 
-export const DateTime = DateTimeResolver;
+/**
+ * graphql-scalars' `DateTime`, naming its specification (RFC 3339's `date-time`) with `@specifiedBy`, so
+ * introspecting clients and code generators know what the strings are without reading descriptions.
+ */
+export const DateTime = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
+});
 
 /**
  * graphql-scalars' `EmailAddress`, with two additions made before its check: surrounding whitespace is

@@ -43,7 +43,9 @@ export async function createSchema(): Promise<GraphQLSchema> {
   // type-graphql cannot describe the root types; every type in the contract carries a description.
   Object.assign(schema.getQueryType()!, { description: 'Reads. Send `Authorization: Bearer <accessToken>` to act as a user.' });
   Object.assign(schema.getMutationType()!, {
-    description: 'Writes. `register` and `login` ignore the `Authorization` header; the others require it.',
+    description:
+      'Writes. `register`, `login` and `refreshToken` ignore the `Authorization` header; the emailed-link ones, ' +
+      '`requestPasswordReset` and `requestEmailVerification(email:)` need none; the others require it.',
   });
   return schema;
 }

@@ -15,6 +15,9 @@ import type { Config } from './config';
 import { createContextFactory, type RequestContext, type Services } from './context';
 import { ConnectionDrain } from './connectionDrain';
 import { TopLevelCode } from './errors';
+import { TOP_LEVEL_ERROR_CODES } from './errorCodes';
+import { readRefreshCookie } from './cookies';
+import { refreshCookiePlugin } from './resolvers/refreshCookie';
 import { clientAddress, createRequestHandler, GRAPHQL_PATH, handleClientErrors, type Readiness } from './http';
 import type { Logger } from './logger';
 import { MAX_TOKENS, operationLimits } from './resolvers/limits';
@@ -114,7 +117,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     // No "did you mean ..." suggestions that would map the schema for an attacker.
     hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
-    csrfPrevention: true,
+    // Checked in http.ts instead (csrf.ts): Apollo's check would also refuse urql's GET queries.
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     // The limits first: they refuse a hostile document before graphql-js's costlier rules walk it.
     // MaxIntrospectionDepthRule bounds cyclic introspection (types > fields > type > fields ...), which
@@ -128,6 +132,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     formatError: maskUnexpected,
     plugins: [
       authenticateBeforeExecution(),
+      refreshCookiePlugin(config, now),
       {
         async requestDidStart() {
           return {
@@ -163,6 +168,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         contextFor({
           requestId,
           authorization: req.headers.authorization,
+          refreshCookie: readRefreshCookie(req, config),
           client: { userAgent: req.headers['user-agent'], ipAddress: clientAddress(req, config.trustProxyHops) },
         }),
       {
@@ -199,19 +205,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   };
 }
 
-// Codes that are safe to show as they are: ours, and Apollo's request-level ones.
-const PUBLIC_CODES = new Set<string>([
-  TopLevelCode.UNAUTHENTICATED,
-  TopLevelCode.SERVICE_UNAVAILABLE,
-  TopLevelCode.RATE_LIMITED,
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
+// Codes that are safe to show as they are: the ones clients are told about (errorCodes.ts).
+const PUBLIC_CODES = new Set<string>(TOP_LEVEL_ERROR_CODES.filter((code) => code !== TopLevelCode.INTERNAL_SERVER_ERROR));
 
 /** Last line of defence: whatever reaches the client without a known code is reduced to a bare message. */
 function maskUnexpected(formatted: GraphQLFormattedError): GraphQLFormattedError {

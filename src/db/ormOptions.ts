@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Migrator } from '@mikro-orm/migrations';
@@ -63,14 +63,13 @@ export function buildOrmOptions(
   };
 
   if (usesEmbeddedDatabase(settings)) {
-    // PGlite does not create parent folders itself.
-    mkdirSync(settings.dataDir, { recursive: true });
+    const dir = embeddedDatabaseDir(settings.dataDir);
     return {
       ...common,
       driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
       dbName: 'postgres',
       driverOptions: {
-        connection: { pglite: () => new PGlite(settings.dataDir) },
+        connection: { pglite: () => new PGlite(dir) },
         // One connection only: a request that cannot get it fails like on PostgreSQL, not after 60 s.
         acquireConnectionTimeout: settings.dependencyTimeoutMs,
       },
@@ -119,6 +118,23 @@ export function buildOrmOptions(
       },
     },
   };
+}
+
+/**
+ * The folder PGlite keeps its files in: `DATA_DIR/pglite`, a folder of its own, because initdb refuses a
+ * folder that holds anything else (the `lost+found` of a fresh volume, the mail outbox). A DATA_DIR made
+ * by the earlier layout, with PGlite's files directly in it (its `PG_VERSION` there), is used as it is.
+ * Creates the folder (PGlite does not create parents), and refuses one that holds files but no database
+ * with a message that says so, instead of initdb's bare exit status.
+ */
+export function embeddedDatabaseDir(dataDir: string): string {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return dataDir;
+  const dir = path.join(dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(path.join(dir, 'PG_VERSION')) && readdirSync(dir).length > 0) {
+    throw new Error(`${dir} holds files but no embedded database (no PG_VERSION in it): empty or remove it, or set another DATA_DIR`);
+  }
+  return dir;
 }
 
 const GENERATION = Symbol('breaker generation');

@@ -6,6 +6,7 @@ import { LoginArgs, LoginResult, RefreshResult, RegisterInput, RegisterResult } 
 import { ChangePasswordResult } from '../types/session.types';
 import { HashesPassword } from './limits';
 import { CurrentViewer, RequiresViewer } from './viewer';
+import { presentedRefreshToken, SetsRefreshCookie } from './refreshCookie';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
@@ -14,7 +15,11 @@ export class AuthResolver {
   @Mutation(() => RegisterResult, {
     description: 'Creates an account and signs it in (a new session). Ignores any `Authorization` header.',
   })
-  register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() ctx: RequestContext) {
+  @SetsRefreshCookie()
+  register(
+    @Arg('input', () => RegisterInput, { description: 'The new account; every invalid field is reported at once.' }) input: RegisterInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.auth.register(input, ctx.client);
   }
 
@@ -23,17 +28,28 @@ export class AuthResolver {
     description:
       'Signs in with email and password, opening a new session. Unknown email and wrong password give the same error.',
   })
+  @SetsRefreshCookie()
   login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.auth.login(email, password, ctx.client);
   }
 
   @Mutation(() => RefreshResult, {
     description:
-      'Exchanges a refresh token for a new access token and a new refresh token; the old refresh token is ' +
-      'retired. Ignores any `Authorization` header.',
+      'Exchanges a refresh token (the argument, or else the refresh cookie) for a new access token and a new ' +
+      'refresh token; the old refresh token is retired. Ignores any `Authorization` header.',
   })
-  refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.sessions.refresh(refreshToken, ctx.client);
+  @SetsRefreshCookie()
+  refreshToken(
+    @Arg('refreshToken', () => String, {
+      nullable: true,
+      description:
+        'The refresh token from the last register, login or refresh. Leave it out to use the refresh cookie ' +
+        '(browser apps, with `X-Refresh-Token-Transport: cookie`).',
+    })
+    refreshToken: string | null | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.sessions.refresh(presentedRefreshToken(refreshToken, ctx), ctx.client);
   }
 
   @RequiresViewer()
@@ -42,8 +58,8 @@ export class AuthResolver {
     description: 'Changes the password (the current one is required) and ends every other session.',
   })
   changePassword(
-    @Arg('currentPassword', () => String) currentPassword: string,
-    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
+    @Arg('newPassword', () => String, { description: 'The new password: 8 to 1,024 characters, not a common one.' }) newPassword: string,
     @CurrentViewer() viewer: AccessClaims,
     @Ctx() ctx: RequestContext,
   ) {

@@ -26,7 +26,7 @@ export class MeResolver {
   @RequiresViewer()
   @Mutation(() => UpdateMeResult, { description: "Updates the signed-in user's profile." })
   updateMe(
-    @Arg('input', () => UpdateMeInput) input: UpdateMeInput,
+    @Arg('input', () => UpdateMeInput, { description: 'The fields to change; omitted or null fields stay as they are.' }) input: UpdateMeInput,
     @CurrentViewer() viewer: AccessClaims,
     @Ctx() ctx: RequestContext,
   ) {

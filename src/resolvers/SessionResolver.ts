@@ -4,6 +4,7 @@ import { RootFieldInterceptor } from './RootFieldInterceptor';
 import type { RequestContext } from '../context';
 import { RevokeSessionResult, SessionType } from '../types/session.types';
 import { CurrentViewer, RequiresViewer } from './viewer';
+import { ClearsRefreshCookie } from './refreshCookie';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
@@ -15,10 +16,15 @@ export class SessionResolver {
   }
 
   @RequiresViewer()
+  @ClearsRefreshCookie()
   @Mutation(() => RevokeSessionResult, {
     description: "Ends one of the viewer's sessions; its access and refresh tokens stop working at once.",
   })
-  revokeSession(@Arg('id', () => ID) id: string, @CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
+  revokeSession(
+    @Arg('id', () => ID, { description: 'The `id` of one of the viewer\'s sessions, as listed by `sessions`.' }) id: string,
+    @CurrentViewer() viewer: AccessClaims,
+    @Ctx() ctx: RequestContext,
+  ) {
     return ctx.services.sessions.revoke(viewer, id);
   }
 
@@ -29,6 +35,7 @@ export class SessionResolver {
   }
 
   @RequiresViewer()
+  @ClearsRefreshCookie()
   @Mutation(() => Boolean, {
     description: 'Ends the current session: its access and refresh tokens stop working at once. Always true.',
   })
@@ -37,6 +44,7 @@ export class SessionResolver {
   }
 
   @RequiresViewer()
+  @ClearsRefreshCookie()
   @Mutation(() => Boolean, { description: 'Ends every session of the viewer, this one included. Always true.' })
   logoutEverywhere(@CurrentViewer() viewer: AccessClaims, @Ctx() ctx: RequestContext) {
     return ctx.services.sessions.logoutEverywhere(viewer);

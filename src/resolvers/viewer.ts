@@ -32,7 +32,10 @@ export function RequiresViewer(): MethodDecorator {
   };
 }
 
-/** A root field that works without a token but refuses a bad one (`me`). */
+/**
+ * A root field that works without a token but refuses a bad one: `me`, and `requestEmailVerification`
+ * (by address without a token; for the viewer without one, its resolver asks for the viewer).
+ */
 export function OptionalViewer(): MethodDecorator {
   return Extensions({ viewer: 'optional' });
 }

@@ -36,8 +36,8 @@ class RejectedPassword extends Error {
 }
 /** A new reset link for the same account at most this often: requests in between send nothing. */
 const RESET_COOLDOWN_MS = 60_000;
-/** Reset lookups running after their answers; beyond this, requests are dropped (and logged). */
-const MAX_PENDING_RESETS = 100;
+/** Lookups (reset, verification by address) running after their answers; beyond this, requests are dropped (and logged). */
+const MAX_PENDING_LOOKUPS = 100;
 
 /**
  * Account recovery and verification by email: verify an address, reset a forgotten password, change
@@ -49,7 +49,7 @@ const MAX_PENDING_RESETS = 100;
  * gets the same InvalidTokenError. Mail is queued after commit and never fails a response.
  */
 export class AccountService {
-  private pendingResets = 0;
+  private pendingLookups = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -85,6 +85,21 @@ export class AccountService {
     return true;
   }
 
+  /**
+   * A new verification link by address, for someone who cannot sign in (REQUIRE_EMAIL_VERIFICATION and
+   * an expired link). The same answer, at once, for unknown, verified and unverified addresses: the
+   * lookup, the token and the mail happen after the response, so neither the answer nor its timing says
+   * which (OWASP Authentication Cheat Sheet, "Authentication and Error Messages"). Only an unverified
+   * account gets mail; the per-address limit bounds how often.
+   */
+  async requestEmailVerificationByAddress(email: string, client: ClientInfo): Promise<boolean> {
+    const checked = checkEmail('email', email);
+    const limited = await this.limits.verificationByAddress(client.ipAddress, checked.ok ? checked.value : email);
+    if (limited) throw rateLimited(limited.retryAfter);
+    if (checked.ok) this.afterAnswer('verification request', () => this.sendVerification(checked.value));
+    return true;
+  }
+
   async verifyEmail(token: string): Promise<AccountUpdated | InvalidTokenError> {
     const result = await this.orm.em.fork().transactional(async (em) => {
       const used = await this.consume(em, token, 'verify_email');
@@ -107,18 +122,31 @@ export class AccountService {
     const limited = await this.limits.reset(client.ipAddress);
     if (limited) throw rateLimited(limited.retryAfter);
     const checked = checkEmail('email', email);
-    if (!checked.ok) return true;
-    if (this.pendingResets >= MAX_PENDING_RESETS) {
-      this.logger.warn('password reset request dropped: too many in progress');
-      return true;
-    }
-    this.pendingResets += 1;
-    setImmediate(() => {
-      this.sendPasswordReset(checked.value)
-        .catch((error: unknown) => this.logger.error('password reset request failed', { error }))
-        .finally(() => (this.pendingResets -= 1));
-    });
+    if (checked.ok) this.afterAnswer('password reset request', () => this.sendPasswordReset(checked.value));
     return true;
+  }
+
+  /** Runs a lookup once the answer has gone out; at most MAX_PENDING_LOOKUPS at a time. */
+  private afterAnswer(what: string, task: () => Promise<void>): void {
+    if (this.pendingLookups >= MAX_PENDING_LOOKUPS) {
+      this.logger.warn(`${what} dropped: too many in progress`);
+      return;
+    }
+    this.pendingLookups += 1;
+    setImmediate(() => {
+      task()
+        .catch((error: unknown) => this.logger.error(`${what} failed`, { error }))
+        .finally(() => (this.pendingLookups -= 1));
+    });
+  }
+
+  private async sendVerification(email: string): Promise<void> {
+    const send = await this.orm.em.fork().transactional(async (em) => {
+      const found = await em.findOne(User, { email });
+      const user = found && (await this.lockUser(em, found.id));
+      return !user || user.emailVerified ? undefined : this.prepareVerification(em, user);
+    });
+    send?.();
   }
 
   /** Sets a new password from a reset link, ends every session of the user, and burns the token. */

@@ -19,6 +19,7 @@ type Outcome = { allowed: boolean; retryAfterSeconds: number };
  *   is refused before any account counter is touched, so one address cannot lock out many accounts;
  *   successes do not count, so a shared NAT is not punished for its users' logins.
  * - register, password reset requests and reset-link submissions: per client address.
+ * - verification links asked for by address: per client address and per email address.
  *
  * The client address is the socket peer unless TRUST_PROXY_HOPS says proxies are in front, so rotating
  * X-Forwarded-For buys nothing; IPv6 addresses count per /64, the block one subscriber usually holds.
@@ -63,6 +64,16 @@ export class AttemptLimits {
   /** Reset requests and reset-link submissions share one budget per address. */
   reset(ip: string | undefined) {
     return this.perAddress('reset', ip, (l) => l.resetPerIp);
+  }
+
+  /**
+   * Verification links asked for by address: per client address, then per email address. Unknown
+   * addresses count like known ones, so being limited says nothing about whether an account exists.
+   */
+  async verificationByAddress(ip: string | undefined, email: string): Promise<RateLimitedError | null> {
+    if (!this.limits) return null;
+    const address = this.refused(await this.hit(`verify:ip:${addressKey(ip)}`, this.limits.verifyPerIp));
+    return address ?? this.refused(await this.hit(`verify:acct:${this.digest(email)}`, this.limits.verifyPerAddress));
   }
 
   async refresh(ip: string | undefined): Promise<RateLimitedError | null> {

@@ -65,10 +65,12 @@ export class SessionService {
     return this.signIn(user, session, refreshToken);
   }
 
+  /** `presented` is undefined when the client sent no token at all: nothing was guessed, nothing counts. */
   async refresh(
-    presented: string,
+    presented: string | undefined,
     client: ClientInfo,
   ): Promise<AuthSuccess | InvalidRefreshTokenError | RefreshTokenReusedError | RateLimitedError> {
+    if (presented === undefined) return new InvalidRefreshTokenError();
     const limited = await this.limits.refresh(client.ipAddress);
     if (limited) return limited;
     const result = await this.rotate(presented);

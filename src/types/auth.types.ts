@@ -25,11 +25,13 @@ export class AuthSuccess {
   expiresAt: Date;
 
   @Field(() => String, {
+    nullable: true,
     description:
       'Exchange with `refreshToken` for a new pair before `refreshTokenExpiresAt`. Single use: each refresh ' +
-      'returns a new one. Opaque; keep it secret and never send it as an access token.',
+      'returns a new one. Opaque; keep it secret and never send it as an access token. Null when the request ' +
+      'asked for it as a cookie (`X-Refresh-Token-Transport: cookie`): then it is only in the httpOnly cookie.',
   })
-  refreshToken: string;
+  refreshToken: string | null;
 
   @Field(() => DateTime, {
     description: 'When the refresh token stops working: the session idle or absolute limit, whichever is first.',

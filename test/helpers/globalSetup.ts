@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ADMIN_DATABASE_URL, canConnect, REDIS_URL } from './services';
+import { ADMIN_DATABASE_URL, canConnect, CHROMIUM_PATH, REDIS_URL } from './services';
 
 /**
- * The integration tests need a real PostgreSQL and Redis, and the Redis binaries. If any is missing the
+ * The integration tests need a real PostgreSQL and Redis, the Redis binaries and Chromium. If any is missing the
  * run stops here, at once, saying what is missing and how to get it: no test is skipped silently.
  */
 export default async function globalSetup(): Promise<void> {
@@ -26,6 +26,10 @@ export default async function globalSetup(): Promise<void> {
     if (!onPath(binary)) {
       missing.push(`${binary} is not on PATH (the Redis Cluster and Sentinel tests start their own; Debian: apt install redis-server)`);
     }
+  }
+  // The browser test drives examples/web in it.
+  if (!existsSync(CHROMIUM_PATH)) {
+    missing.push(`Chromium is not installed at ${CHROMIUM_PATH} (the browser test needs it; Debian: apt-get install -y chromium; or set CHROMIUM_PATH)`);
   }
   if (missing.length > 0) {
     throw new Error(`The test suite needs real services:\n  - ${missing.join('\n  - ')}`);

@@ -31,11 +31,18 @@ describe('in production mode', () => {
     expect(await res.text()).not.toMatch(/<html/i);
   });
 
-  it('refuses CSRF-able requests: a text/plain POST and a GET without a preflight header', async () => {
-    const plain = await post(t.url, JSON.stringify({ query: ME }), { 'content-type': 'text/plain' });
-    expect(plain.status).toBe(400);
+  it('refuses CSRF-able POSTs (form and text/plain bodies), and serves GET queries (urql\'s default) anonymously', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await post(t.url, JSON.stringify({ query: 'mutation { logout }' }), { 'content-type': type });
+      expect(res.status, type).toBe(400);
+      expect(((await res.json()) as any).errors[0].message).toMatch(/cross-site request forgery/);
+    }
+    const noType = await fetch(t.url, { method: 'POST', body: new Uint8Array(Buffer.from(JSON.stringify({ query: ME }))) });
+    expect(noType.status).toBe(400);
+    // No preflight header needed: a query changes nothing, and a forged GET carries no Authorization header.
     const get = await fetch(`${t.url}?query=${encodeURIComponent('{ me { id } }')}`);
-    expect(get.status).toBe(400);
+    expect(get.status).toBe(200);
+    expect(((await get.json()) as any).data.me).toBeNull();
   });
 
   it('refuses a mutation over GET', async () => {
@@ -102,6 +109,8 @@ describe('in development mode', () => {
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    // `*` never comes with credentials (the Fetch standard forbids it; it would let any site send cookies).
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
   });
 });

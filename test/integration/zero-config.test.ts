@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
@@ -12,6 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () => {
   it('comes up on embedded PostgreSQL and the in-process token store, says so, and serves the whole flow', async () => {
     const input = newUser();
+    // A freshly mounted volume: DATA_DIR already holds something. The database gets a folder of its own.
+    mkdirSync(path.join(dir, 'data', 'lost+found'), { recursive: true });
     const first = await startService({ DATA_DIR: path.join(dir, 'data'), BCRYPT_COST: '4' }, dir);
     try {
       const log = first.output();
@@ -32,6 +34,7 @@ describe('zero-config start (no DATABASE_URL, no REDIS_URL, no JWT_SECRET)', () 
     } finally {
       expect(await first.stop()).toBe(0);
     }
+    expect(existsSync(path.join(dir, 'data', 'pglite', 'PG_VERSION'))).toBe(true);
 
     // The embedded database persists under DATA_DIR: the account survives a restart.
     // ... and a .env file in the working directory is read.

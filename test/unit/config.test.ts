@@ -20,6 +20,23 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\.data$/);
   });
 
+  it('takes CORS_ORIGINS as * or a list of exact origins, and the refresh cookie settings', () => {
+    expect(loadConfig({}).corsOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadConfig({ CORS_ORIGINS: '*,https://app.example' })).toThrow('CORS_ORIGINS is either * or a list of origins');
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example/' })).toThrow('"https://app.example/" is not an origin');
+    expect(() => loadConfig({ CORS_ORIGINS: 'app.example' })).toThrow('"app.example" is not an origin');
+    expect(loadConfig({}).refreshCookie).toEqual({ path: '/graphql', sameSite: 'Strict' });
+    expect(loadConfig({ REFRESH_COOKIE_PATH: '/api/graphql', REFRESH_COOKIE_SAME_SITE: 'none' }).refreshCookie).toEqual({
+      path: '/api/graphql',
+      sameSite: 'None',
+    });
+    expect(() => loadConfig({ REFRESH_COOKIE_PATH: '/a; Domain=evil.example' })).toThrow('REFRESH_COOKIE_PATH');
+  });
+
   it('is frozen', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

@@ -31,3 +31,14 @@ describe('logging errors', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', msg: 'boom', error: { name: 'DriverException' } });
   });
 });
+
+describe('redaction', () => {
+  it('censors cookie headers (they carry the refresh token under the cookie transport), at the top and one level down', () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', { write: (line) => lines.push(line) });
+    log.info('headers', { cookie: 'refresh_token=rt_secret1', headers: { cookie: 'refresh_token=rt_secret2', 'set-cookie': 'refresh_token=rt_secret3' } });
+    log.info('response', { 'set-cookie': 'refresh_token=rt_secret4' });
+    expect(lines.join('\n')).not.toContain('rt_secret');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ cookie: '[redacted]', headers: { cookie: '[redacted]', 'set-cookie': '[redacted]' } });
+  });
+});

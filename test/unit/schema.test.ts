@@ -34,6 +34,20 @@ describe('schema.graphql', () => {
     }
   });
 
+  it('describes every argument, and names the specification of DateTime (RFC 3339)', () => {
+    const doc = parse(readFileSync(SCHEMA_FILE, 'utf8'));
+    const undescribed: string[] = [];
+    for (const def of doc.definitions as any[]) {
+      for (const field of def.fields ?? []) {
+        for (const arg of field.arguments ?? []) if (!arg.description) undescribed.push(`${def.name.value}.${field.name.value}(${arg.name.value})`);
+      }
+    }
+    expect(undescribed).toEqual([]);
+    expect(buildSchema(readFileSync(SCHEMA_FILE, 'utf8')).getType('DateTime')).toMatchObject({
+      specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
+    });
+  });
+
   it('describes every type and field', () => {
     const doc = parse(readFileSync(SCHEMA_FILE, 'utf8'));
     const missing: string[] = [];

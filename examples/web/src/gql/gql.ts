@@ -1,0 +1,74 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n      ... on EmailTakenError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidRefreshTokenError { message }\n      ... on RefreshTokenReusedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.RefreshDocument,
+    "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt }\n  }\n": typeof types.MeDocument,
+    "\n  mutation UpdateMe($input: UpdateMeInput!) {\n    updateMe(input: $input) {\n      __typename\n      ... on UpdateMeSuccess { user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n    }\n  }\n": typeof types.UpdateMeDocument,
+    "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent ipAddress current }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on SessionNotFoundError { message }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+};
+const documents: Documents = {
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n      ... on EmailTakenError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidRefreshTokenError { message }\n      ... on RefreshTokenReusedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.RefreshDocument,
+    "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt }\n  }\n": types.MeDocument,
+    "\n  mutation UpdateMe($input: UpdateMeInput!) {\n    updateMe(input: $input) {\n      __typename\n      ... on UpdateMeSuccess { user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n    }\n  }\n": types.UpdateMeDocument,
+    "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent ipAddress current }\n  }\n": types.SessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on SessionNotFoundError { message }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n      ... on EmailTakenError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').RegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').LoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidRefreshTokenError { message }\n      ... on RefreshTokenReusedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').RefreshDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt }\n  }\n"): typeof import('./graphql').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMe($input: UpdateMeInput!) {\n    updateMe(input: $input) {\n      __typename\n      ... on UpdateMeSuccess { user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n    }\n  }\n"): typeof import('./graphql').UpdateMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent ipAddress current }\n  }\n"): typeof import('./graphql').SessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on SessionNotFoundError { message }\n    }\n  }\n"): typeof import('./graphql').RevokeSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): typeof import('./graphql').LogoutDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

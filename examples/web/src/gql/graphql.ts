@@ -1,0 +1,290 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A new account. */
+export type RegisterInput = {
+  /** Sign-in email; must not belong to another account (case-insensitive). */
+  email: string;
+  /** Given name, 1 to 100 characters after trimming, no control characters. */
+  firstName: string;
+  /** Family name, 1 to 100 characters after trimming, no control characters. */
+  lastName: string;
+  /** 8 to 1,024 characters, any script; no composition rules. */
+  password: string;
+};
+
+/** Profile changes. Omitted or null fields are left as they are. */
+export type UpdateMeInput = {
+  /** New given name, 1 to 100 characters after trimming. */
+  firstName?: string | null | undefined;
+  /** New family name, 1 to 100 characters after trimming. */
+  lastName?: string | null | undefined;
+};
+
+export type RegisterMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type RegisterMutation = { register:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string } }
+    | { __typename: 'EmailNotVerifiedError', message: string }
+    | { __typename: 'EmailTakenError', message: string }
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type LoginMutationVariables = Exact<{
+  email: string;
+  password: string;
+}>;
+
+
+export type LoginMutation = { login:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string } }
+    | { __typename: 'EmailNotVerifiedError', message: string }
+    | { __typename: 'InvalidCredentialsError', message: string }
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type RefreshMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RefreshMutation = { refreshToken:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string } }
+    | { __typename: 'InvalidRefreshTokenError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+    | { __typename: 'RefreshTokenReusedError', message: string }
+   };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string } | null };
+
+export type UpdateMeMutationVariables = Exact<{
+  input: UpdateMeInput;
+}>;
+
+
+export type UpdateMeMutation = { updateMe:
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'UpdateMeSuccess', user: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string } }
+   };
+
+export type SessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, createdAt: string, lastUsedAt: string, expiresAt: string, userAgent: string | null, ipAddress: string | null, current: boolean }> };
+
+export type RevokeSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeSessionMutation = { revokeSession:
+    | { __typename: 'RevokeSessionSuccess', sessionId: string }
+    | { __typename: 'SessionNotFoundError', message: string }
+   };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const RegisterDocument = new TypedDocumentString(`
+    mutation Register($input: RegisterInput!) {
+  register(input: $input) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+        email
+        emailVerified
+        firstName
+        lastName
+        createdAt
+        updatedAt
+      }
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+    ... on EmailTakenError {
+      message
+    }
+    ... on EmailNotVerifiedError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($email: EmailAddress!, $password: String!) {
+  login(email: $email, password: $password) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+        email
+        emailVerified
+        firstName
+        lastName
+        createdAt
+        updatedAt
+      }
+    }
+    ... on InvalidCredentialsError {
+      message
+    }
+    ... on EmailNotVerifiedError {
+      message
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const RefreshDocument = new TypedDocumentString(`
+    mutation Refresh {
+  refreshToken {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+        email
+        emailVerified
+        firstName
+        lastName
+        createdAt
+        updatedAt
+      }
+    }
+    ... on InvalidRefreshTokenError {
+      message
+    }
+    ... on RefreshTokenReusedError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RefreshMutation, RefreshMutationVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    email
+    emailVerified
+    firstName
+    lastName
+    createdAt
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const UpdateMeDocument = new TypedDocumentString(`
+    mutation UpdateMe($input: UpdateMeInput!) {
+  updateMe(input: $input) {
+    __typename
+    ... on UpdateMeSuccess {
+      user {
+        id
+        email
+        emailVerified
+        firstName
+        lastName
+        createdAt
+        updatedAt
+      }
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMeMutation, UpdateMeMutationVariables>;
+export const SessionsDocument = new TypedDocumentString(`
+    query Sessions {
+  sessions {
+    id
+    createdAt
+    lastUsedAt
+    expiresAt
+    userAgent
+    ipAddress
+    current
+  }
+}
+    `) as unknown as TypedDocumentString<SessionsQuery, SessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($id: ID!) {
+  revokeSession(id: $id) {
+    __typename
+    ... on RevokeSessionSuccess {
+      sessionId
+    }
+    ... on SessionNotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;

@@ -1,0 +1,83 @@
+import { graphql } from './gql';
+
+/**
+ * Every operation the page runs. graphql-codegen reads these and generates their types into ./gql;
+ * `graphql()` then returns a document typed with its result and variables.
+ */
+
+export const Register = graphql(`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }
+      ... on InvalidInputError { message fields { field message } }
+      ... on EmailTakenError { message }
+      ... on EmailNotVerifiedError { message }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const Login = graphql(`
+  mutation Login($email: EmailAddress!, $password: String!) {
+    login(email: $email, password: $password) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }
+      ... on InvalidCredentialsError { message }
+      ... on EmailNotVerifiedError { message }
+      ... on InvalidInputError { message fields { field message } }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+/** No argument: the refresh token is the httpOnly cookie, which the page itself cannot read. */
+export const Refresh = graphql(`
+  mutation Refresh {
+    refreshToken {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }
+      ... on InvalidRefreshTokenError { message }
+      ... on RefreshTokenReusedError { message }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const Me = graphql(`
+  query Me {
+    me { id email emailVerified firstName lastName createdAt updatedAt }
+  }
+`);
+
+export const UpdateMe = graphql(`
+  mutation UpdateMe($input: UpdateMeInput!) {
+    updateMe(input: $input) {
+      __typename
+      ... on UpdateMeSuccess { user { id email emailVerified firstName lastName createdAt updatedAt } }
+      ... on InvalidInputError { message fields { field message } }
+    }
+  }
+`);
+
+export const Sessions = graphql(`
+  query Sessions {
+    sessions { id createdAt lastUsedAt expiresAt userAgent ipAddress current }
+  }
+`);
+
+export const RevokeSession = graphql(`
+  mutation RevokeSession($id: ID!) {
+    revokeSession(id: $id) {
+      __typename
+      ... on RevokeSessionSuccess { sessionId }
+      ... on SessionNotFoundError { message }
+    }
+  }
+`);
+
+export const Logout = graphql(`
+  mutation Logout {
+    logout
+  }
+`);

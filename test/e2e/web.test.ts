@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH } from '../helpers/services';
+import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
+
+// Functions passed to the page run in the browser; they are written as strings because the tests are
+// compiled without the DOM's types.
+
+/**
+ * examples/web in headless Chromium against the real service. Page and API are on different ports,
+ * so every call is cross-origin (CORS preflights, `credentials: 'include'`) and the refresh cookie
+ * must work as a browser treats it.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const RESULTS = path.join(ROOT, 'test-results');
+
+let t: TestApp;
+let site: Server;
+let pageOrigin: string;
+let browser: Browser;
+const dist = mkdtempSync(path.join(tmpdir(), 'auth-web-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)`);
+  }
+  site = createServer((req, res) => {
+    const file = path.join(dist, path.normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/$/, '/index.html'));
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  pageOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+
+  t = await startTestApp({ env: { CORS_ORIGINS: pageOrigin } });
+  await build({
+    root: path.join(ROOT, 'examples/web'),
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: dist, emptyOutDir: true },
+    define: { 'import.meta.env.VITE_API_URL': JSON.stringify(t.url) },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await new Promise((resolve) => site?.close(resolve));
+  rmSync(dist, { recursive: true, force: true });
+});
+
+async function open(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${pageOrigin}/`);
+  return page;
+}
+
+const state = (page: Page, value: 'signed-in' | 'signed-out') => page.waitForSelector(`body[data-state="${value}"]`);
+const text = (page: Page, selector: string) => page.locator(selector).textContent();
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.fill('#login [name=email]', email);
+  await page.fill('#login [name=password]', password);
+  await page.click('#login button');
+  await state(page, 'signed-in');
+}
+
+describe('examples/web in Chromium, page and API on different ports', () => {
+  it('registers, stays signed in across reloads through the httpOnly cookie, edits the profile, ends sessions, signs out', async () => {
+    const user = newUser();
+    const context = await browser.newContext();
+    const page = await open(context);
+    await state(page, 'signed-out');
+
+    await page.fill('#register [name=email]', user.email);
+    await page.fill('#register [name=password]', user.password);
+    await page.fill('#register [name=firstName]', user.firstName);
+    await page.fill('#register [name=lastName]', user.lastName);
+    await page.click('#register button');
+    await state(page, 'signed-in');
+    expect(await text(page, '#email')).toContain(user.email);
+
+    // The refresh token is a cookie no script can read, sent only to the API's GraphQL path; the page
+    // keeps nothing in storage.
+    const [cookie, ...others] = (await context.cookies(t.url)).filter((c) => c.name === 'refresh_token');
+    expect(others).toEqual([]);
+    expect(cookie).toMatchObject({ httpOnly: true, path: '/graphql', sameSite: 'Strict', domain: '127.0.0.1' });
+    expect(cookie!.value).toMatch(/^rt_/);
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'web-signed-in.png'), fullPage: true });
+
+    // A reload loses the access token (memory only); the cookie brings the session back.
+    await page.reload();
+    await state(page, 'signed-in');
+    expect(await text(page, '#name')).toBe(`${user.firstName} ${user.lastName}`);
+
+    await page.fill('#update [name=firstName]', 'Grace');
+    await page.click('#update button');
+    await page.waitForFunction(`document.getElementById('name').textContent.startsWith('Grace ')`);
+    await page.reload();
+    await state(page, 'signed-in');
+    expect(await text(page, '#name')).toBe(`Grace ${user.lastName}`);
+
+    // A second device signs in; this page lists it and ends it.
+    const phone = await browser.newContext();
+    await signIn(await open(phone), user.email, user.password);
+    await page.reload();
+    await state(page, 'signed-in');
+    expect(await page.locator('#sessions li').count()).toBe(2);
+    await page.click('#sessions li[data-current="false"] button');
+    await page.waitForFunction(`document.querySelectorAll('#sessions li').length === 1`);
+    expect(await page.locator('#sessions li[data-current="true"]').count()).toBe(1);
+    await phone.close();
+
+    await page.click('#logout');
+    await state(page, 'signed-out');
+    expect((await context.cookies(t.url)).filter((c) => c.name === 'refresh_token')).toEqual([]);
+    await page.reload();
+    await state(page, 'signed-out');
+
+    // Signing in again through the form works, and survives a reload too.
+    await signIn(page, user.email, user.password);
+    await page.reload();
+    await state(page, 'signed-in');
+    await context.close();
+
+    // Every call was cross-origin: the browser asked first.
+    const methods = t.logs.map((line) => JSON.parse(line)).filter((e) => e.msg === 'request').map((e) => e.method);
+    expect(methods).toContain('OPTIONS');
+  }, 60_000);
+});
