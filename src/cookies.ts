@@ -7,7 +7,8 @@ import { isListedOrigin } from './cors';
  * `X-Refresh-Token-Transport: cookie`. Script on the page (an XSS payload included) can never read it,
  * unlike a token kept in localStorage (OWASP HTML5 Security Cheat Sheet, "Local Storage").
  *
- * Attributes (RFC 6265bis): HttpOnly; Secure, except on http://localhost where browsers would drop it;
+ * Attributes (RFC 6265bis): HttpOnly; Secure, except on http://localhost in development, where browsers
+ * would drop it;
  * SameSite (Strict by default: other sites never make the browser send it); and Path narrowed to the
  * GraphQL endpoint, so no other route of the host, and no page, ever receives it.
  *
@@ -20,7 +21,7 @@ import { isListedOrigin } from './cors';
 export const TRANSPORT_HEADER = 'x-refresh-token-transport';
 export const REFRESH_COOKIE = 'refresh_token';
 
-export type CookieSettings = Pick<Config, 'corsOrigins' | 'refreshCookie'>;
+export type CookieSettings = Pick<Config, 'corsOrigins' | 'refreshCookie' | 'isProduction'>;
 
 /** What one request says about the cookie transport; decided once, from the HTTP request. */
 export interface RefreshCookieRequest {
@@ -36,7 +37,9 @@ export interface RefreshCookieRequest {
 
 export function readRefreshCookie(req: IncomingMessage, settings: CookieSettings): RefreshCookieRequest {
   const wanted = headerValue(req, TRANSPORT_HEADER)?.trim().toLowerCase() === 'cookie';
-  const secure = settings.refreshCookie.sameSite === 'None' || !isLoopbackHost(headerValue(req, 'host'));
+  // Production always says Secure: behind a proxy the Host header may well be a loopback address (nginx
+  // sends the upstream's by default), and that must not strip the attribute.
+  const secure = settings.isProduction || settings.refreshCookie.sameSite === 'None' || !isLoopbackHost(headerValue(req, 'host'));
   const cookie = req.method === 'POST' ? cookieValue(headerValue(req, 'cookie'), REFRESH_COOKIE) : undefined;
   if (cookie === undefined) return { wanted, token: undefined, refused: undefined, secure };
   const refused = !wanted

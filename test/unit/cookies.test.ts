@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { clearedRefreshCookieHeader, readRefreshCookie, refreshCookieHeader, type CookieSettings } from '../../src/cookies';
 
-const settings: CookieSettings = { corsOrigins: ['https://app.example'], refreshCookie: { path: '/graphql', sameSite: 'Strict' } };
+const settings: CookieSettings = { corsOrigins: ['https://app.example'], refreshCookie: { path: '/graphql', sameSite: 'Strict' }, isProduction: false };
 const TOKEN = `rt_${'a'.repeat(43)}`;
 
 function request(method: string, headers: Record<string, string>): IncomingMessage {
@@ -41,13 +41,15 @@ describe('readRefreshCookie', () => {
     }
   });
 
-  it('drops Secure on http://localhost and loopback addresses only (browsers refuse it there over plain HTTP)', () => {
+  it('drops Secure on http://localhost and loopback addresses only, and never in production (browsers refuse it there over plain HTTP)', () => {
     for (const host of ['localhost:4000', '127.0.0.1:4000', '[::1]:4000', 'app.localhost']) {
       expect(readRefreshCookie(request('POST', { host }), settings).secure, host).toBe(false);
     }
     expect(readRefreshCookie(request('POST', { host: 'localhost.evil.example' }), settings).secure).toBe(true);
     const none: CookieSettings = { ...settings, refreshCookie: { path: '/graphql', sameSite: 'None' } };
     expect(readRefreshCookie(request('POST', { host: 'localhost:4000' }), none).secure).toBe(true);
+    // Behind a proxy that passes its upstream's address as Host (nginx's default), production keeps Secure.
+    expect(readRefreshCookie(request('POST', { host: '127.0.0.1:4000' }), { ...settings, isProduction: true }).secure).toBe(true);
   });
 });
 
