@@ -32,6 +32,7 @@ const ROOT = path.resolve(__dirname, '..');
 const ME = '{ me { id email firstName } }';
 const LOG_FILE = path.join(tmpdir(), 'auth-bench-service.log');
 const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '';
+const SERVICE_CGROUP = process.env.BENCH_CGROUP ?? '';
 
 if (process.argv.includes('--baseline-server')) void baselineServer();
 else void main();
@@ -71,7 +72,12 @@ function freePort(): Promise<number> {
 async function startService(env: Record<string, string>) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  // BENCH_CGROUP (a memory cgroup folder, as root): the service starts inside it, as in a container with
+  // a memory limit. Node sizes its heap from that limit at start, so it must join before Node starts.
+  const [command, args] = SERVICE_CGROUP
+    ? ['sh', ['-c', `echo $$ > "$0/cgroup.procs" && exec "$1" dist/src/main.js`, SERVICE_CGROUP, process.execPath]]
+    : [process.execPath, ['dist/src/main.js']];
+  const child = spawn(command, args, {
     cwd: ROOT,
     // BENCH_NODE_OPTIONS reaches the service only (e.g. --max-old-space-size=128): memory experiments.
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), ...(SERVICE_NODE_OPTIONS && { NODE_OPTIONS: SERVICE_NODE_OPTIONS }) },
@@ -219,7 +225,7 @@ async function main(): Promise<void> {
       ['`me` p99 during a login storm', `${meDuringStorm.latency.p99} ms (alone: ${meAlone.latency.p99} ms)`, `${fmt(meDuringStorm.latency.p99 / Math.max(meAlone.latency.p99, 1), 2)}x (target ≤ 2x)`],
       ['start-up, resident memory', `${fmt(service.startupMs)} ms, ${fmt(rssMb)} MB`, 'until /healthz answers, migrations included; RSS after the runs'],
     ];
-    console.log(`\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, Node ${process.version}${SERVICE_NODE_OPTIONS ? ` (service NODE_OPTIONS=${SERVICE_NODE_OPTIONS})` : ''}; bcrypt cost ${BCRYPT_COST} (${fmt(hashMs, 1)} ms per hash); ${SECONDS} s per run, load generator on the same machine.\n`);
+    console.log(`\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, Node ${process.version}${SERVICE_NODE_OPTIONS ? ` (service NODE_OPTIONS=${SERVICE_NODE_OPTIONS})` : ''}${SERVICE_CGROUP ? ` (service in memory cgroup ${SERVICE_CGROUP}, limit ${memoryLimitMb(SERVICE_CGROUP)} MB)` : ''}; bcrypt cost ${BCRYPT_COST} (${fmt(hashMs, 1)} ms per hash); ${SECONDS} s per run, load generator on the same machine.\n`);
     console.log('| measure | result | ratio / note |\n| --- | --- | --- |');
     for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
     const failures = [...meRuns, ...ceilingRuns, login, register, meDuringStorm, meAlone].reduce((sum, r) => sum + r.non2xx + r.errors, 0);
@@ -234,4 +240,16 @@ async function main(): Promise<void> {
     for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys);
     await redis.close();
   }
+}
+
+/** The memory limit of a cgroup folder (v2 memory.max or v1 memory.limit_in_bytes), in MB. */
+function memoryLimitMb(folder: string): string {
+  for (const file of ['memory.max', 'memory.limit_in_bytes']) {
+    try {
+      return String(Math.round(Number(readFileSync(path.join(folder, file), 'utf8').trim()) / 1048576));
+    } catch {
+      // not this cgroup version
+    }
+  }
+  return 'unknown';
 }
