@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { loadConfig, readEnvironment } from './src/config';
-import { buildOrmOptions } from './src/db/ormOptions';
+import { loadConfig, readEnvironment } from './src/config/index';
+import { buildOrmOptions } from './src/infra/db/ormOptions';
 
 // Used by the MikroORM CLI (`npx mikro-orm migration:create`). The app and the tests call
 // `buildOrmOptions` directly with their own config.

@@ -10,8 +10,8 @@ import autocannon from 'autocannon';
 import bcrypt from 'bcryptjs';
 import { Client } from 'pg';
 import { createClient } from 'redis';
-import { createRequestHandler } from '../src/http';
-import { silentLogger } from '../src/logger';
+import { createRequestHandler } from '../src/http/handler';
+import { silentLogger } from '../src/infra/logger';
 
 /**
  * `npm run bench`: starts the service against the real PostgreSQL and Redis, drives it over loopback

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { createSchema } from '../src/schema';
+import { createSchema } from '../src/graphql/schema';
 
 /**
  * Writes schema.graphql from the code (`npm run schema`), or with `--check` fails when the committed file

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { migrationsList } from '../migrations';
-import { buildOrmOptions } from '../src/db/ormOptions';
+import { buildOrmOptions } from '../src/infra/db/ormOptions';
 
 /**
  * Are the committed migrations complete? Applies every migration to a fresh, throwaway database and

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, readEnvironment } from './config';
+import { ConfigError, loadConfig, readEnvironment } from './config/index';
 import { startApp } from './app';
-import { createLogger, startFailureMessage } from './logger';
+import { createLogger, startFailureMessage } from './infra/logger';
 
 async function main(): Promise<void> {
   let config;

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from './logger';
 
 /** Thrown at once while a dependency is known to be down. */
 export class DependencyDownError extends Error {

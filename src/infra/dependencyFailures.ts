@@ -1,4 +1,4 @@
-import { isDatabaseLayerError } from '../logger';
+import { isDatabaseLayerError } from './logger';
 import { DependencyDownError } from './DependencyBreaker';
 
 // SQLSTATE classes that mean "the database cannot serve right now", not "this query is wrong":

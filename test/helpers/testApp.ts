@@ -6,8 +6,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 import { startApp, type RunningApp } from '../../src/app';
-import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { loadConfig, type Config } from '../../src/config/index';
+import { createLogger } from '../../src/infra/logger';
 import { ADMIN_DATABASE_URL, REDIS_URL } from './services';
 
 export interface GqlResponse<T = any> {

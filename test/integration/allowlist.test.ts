@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryTokenAllowlist } from '../../src/auth/MemoryTokenAllowlist';
-import { RedisTokenAllowlist } from '../../src/auth/RedisTokenAllowlist';
-import { connectRedis } from '../../src/auth/redisConnection';
-import { ResilientRedis } from '../../src/infra/ResilientRedis';
-import type { TokenAllowlist } from '../../src/auth/TokenAllowlist';
-import { silentLogger } from '../../src/logger';
+import { MemoryTokenAllowlist } from '../../src/infra/memory/MemoryTokenAllowlist';
+import { RedisTokenAllowlist } from '../../src/infra/redis/RedisTokenAllowlist';
+import { connectRedis } from '../../src/infra/redis/connect';
+import { ResilientRedis } from '../../src/infra/redis/ResilientRedis';
+import type { TokenAllowlist } from '../../src/sessions/TokenAllowlist';
+import { silentLogger } from '../../src/infra/logger';
 import { REDIS_URL } from '../helpers/services';
 import { deleteRedisPrefix } from '../helpers/testApp';
 

@@ -5,7 +5,7 @@ import { cacheExchange, Client, fetchExchange } from '@urql/core';
 import { buildSchema, isAbstractType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../../scripts/emit-schema';
-import { ALLOWED_REQUEST_HEADERS } from '../../src/cors';
+import { ALLOWED_REQUEST_HEADERS } from '../../src/http/cors';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 
 /**

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openMigratedDatabase } from '../../src/db/database';
-import { silentLogger } from '../../src/logger';
+import { openMigratedDatabase } from '../../src/infra/db/database';
+import { silentLogger } from '../../src/infra/logger';
 import { runServiceToExit } from '../helpers/spawnService';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'auth-embedded-'));

@@ -5,7 +5,7 @@ import type { Types } from '@graphql-codegen/plugin-helpers';
 import { buildClientSchema, getIntrospectionQuery, printSchema, stripIgnoredCharacters } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import exampleCodegen from '../../examples/web/codegen';
-import { createSchema } from '../../src/schema';
+import { createSchema } from '../../src/graphql/schema';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 
 /**

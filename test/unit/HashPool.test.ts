@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HashPool } from '../../src/auth/HashPool';
-import { ServiceUnavailableError } from '../../src/errors';
+import { HashPool } from '../../src/infra/hashing/HashPool';
+import { ServiceUnavailableError } from '../../src/graphql/errors';
 
 const pools: HashPool[] = [];
 const pool = (options: ConstructorParameters<typeof HashPool>[0]) => {

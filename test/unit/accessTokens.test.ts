@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AccessTokens } from '../../src/auth/AccessTokens';
-import { SigningKeys } from '../../src/auth/SigningKeys';
+import { AccessTokens } from '../../src/sessions/AccessTokens';
+import { SigningKeys } from '../../src/sessions/SigningKeys';
 
 async function setup() {
   const { keys } = await SigningKeys.load({

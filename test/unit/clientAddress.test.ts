@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from '../../src/http';
-import { addressKey } from '../../src/services/AttemptLimits';
+import { clientAddress } from '../../src/http/handler';
+import { addressKey } from '../../src/core/AttemptLimits';
 
 const request = (forwardedFor: string | undefined, peer = '10.0.0.9') =>
   ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;

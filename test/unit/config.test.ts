@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/index';
 
 describe('loadConfig', () => {
   it('starts with zero configuration on development defaults', () => {

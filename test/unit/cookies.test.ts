@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clearedRefreshCookieHeader, readRefreshCookie, refreshCookieHeader, type CookieSettings } from '../../src/cookies';
+import { clearedRefreshCookieHeader, readRefreshCookie, refreshCookieHeader, type CookieSettings } from '../../src/http/cookies';
 
 const settings: CookieSettings = { corsOrigins: ['https://app.example'], refreshCookie: { path: '/graphql', sameSite: 'Strict' }, isProduction: false };
 const TOKEN = `rt_${'a'.repeat(43)}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyBreaker, DependencyDownError } from '../../src/infra/DependencyBreaker';
 import { isConnectivityFailure } from '../../src/infra/dependencyFailures';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/infra/logger';
 
 function setup(answers: boolean[]) {
   const lines: Array<Record<string, unknown>> = [];

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TOP_LEVEL_ERROR_CODES } from '../../src/errorCodes';
-import { TopLevelCode } from '../../src/errors';
+import { TOP_LEVEL_ERROR_CODES } from '../../src/graphql/errorCodes';
+import { TopLevelCode } from '../../src/graphql/errors';
 
 const SRC = path.resolve(__dirname, '../../src');
 const sources = (dir: string): string[] =>

@@ -1,6 +1,6 @@
 import { DriverException } from '@mikro-orm/core';
 import { describe, expect, it } from 'vitest';
-import { createLogger, describeError } from '../../src/logger';
+import { createLogger, describeError } from '../../src/infra/logger';
 
 describe('logging errors', () => {
   const sqlError = () => {

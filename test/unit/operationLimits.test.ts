@@ -1,8 +1,8 @@
 import { getIntrospectionQuery, Kind, MaxIntrospectionDepthRule, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
-import { checkLimits, MAX_TOKENS, operationLimits } from '../../src/resolvers/limits';
-import { createSchema } from '../../src/schema';
+import { checkLimits, MAX_TOKENS, operationLimits } from '../../src/graphql/limits';
+import { createSchema } from '../../src/graphql/schema';
 import { HOSTILE_DOCUMENTS } from '../helpers/hostileDocuments';
 
 let schema: GraphQLSchema;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prehash } from '../../src/auth/PasswordHasher';
-import { checkGivenPassword, checkName, checkNewPassword } from '../../src/services/validation';
+import { prehash } from '../../src/features/password/PasswordHasher';
+import { checkGivenPassword, checkName, checkNewPassword } from '../../src/core/validation';
 
 describe('prehash (what bcrypt is given instead of the password)', () => {
   it('is 44 ASCII bytes, under bcrypt\'s 72-byte limit, whatever the password length', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenAllowlist } from '../../src/auth/TokenAllowlist';
-import { silentLogger } from '../../src/logger';
-import { ProfileCache } from '../../src/services/ProfileCache';
+import type { TokenAllowlist } from '../../src/sessions/TokenAllowlist';
+import { silentLogger } from '../../src/infra/logger';
+import { ProfileCache } from '../../src/features/account/ProfileCache';
 
 // `read` only parses what a lookup brought back; it never calls the store.
 const cache = new ProfileCache({} as TokenAllowlist, 300, silentLogger);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { GraphQLError, isObjectType, type GraphQLResolveInfo } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createSchema } from '../../src/schema';
-import { silentLogger } from '../../src/logger';
+import { createSchema } from '../../src/graphql/schema';
+import { silentLogger } from '../../src/infra/logger';
 
 const claims = { userId: 'u1', sessionId: 's1', jti: 'j1', expiresAt: new Date(Date.now() + 60_000) };
 const authenticated = async () => ({ kind: 'authenticated' as const, claims });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startFailureMessage } from '../../src/logger';
+import { startFailureMessage } from '../../src/infra/logger';
 
 describe('startFailureMessage', () => {
   it("gives an Error's message with its causes", () => {

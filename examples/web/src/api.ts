@@ -1,4 +1,4 @@
-import type { TopLevelErrorCode } from '../../../src/errorCodes';
+import type { TopLevelErrorCode } from '../../../src/graphql/errorCodes';
 import type { TypedDocumentString } from './gql/graphql';
 import { Refresh } from './operations';
 
