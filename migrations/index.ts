@@ -3,6 +3,7 @@ import { Migration20261125152446 } from './Migration20261125152446';
 import { Migration20261125160702 } from './Migration20261125160702';
 import { Migration20261125161013 } from './Migration20261125161013';
 import { Migration20261125162320 } from './Migration20261125162320';
+import { Migration20261130135226 } from './Migration20261130135226';
 
 /**
  * Every migration, in order. Imported statically rather than found by globbing the folder, so the
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125160702', class: Migration20261125160702 },
   { name: 'Migration20261125161013', class: Migration20261125161013 },
   { name: 'Migration20261125162320', class: Migration20261125162320 },
+  { name: 'Migration20261130135226', class: Migration20261130135226 },
 ];

@@ -11,6 +11,7 @@ import bcrypt from 'bcryptjs';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 import { createRequestHandler } from '../src/http/handler';
+import { Router } from '../src/http/router';
 import { silentLogger } from '../src/infra/logger';
 
 /**
@@ -47,7 +48,7 @@ async function baselineServer(): Promise<void> {
   const handler = createRequestHandler(
     apollo,
     () => ({ trace: {} }),
-    { maxBodyBytes: 65536, corsOrigins: [], jwks: { keys: [] }, readiness: async () => ({ ready: true, checks: {} }), serveMetrics: false },
+    { maxBodyBytes: 65536, corsOrigins: [], router: new Router([]), serviceContext: (_req, requestId) => ({ requestId, client: {} }) },
     silentLogger,
   );
   const server = createServer(handler).listen(0, '127.0.0.1', () => {

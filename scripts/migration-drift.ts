@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { migrationsList } from '../migrations';
+import { ENTITIES } from '../src/entities';
 import { buildOrmOptions } from '../src/infra/db/ormOptions';
 
 /**
@@ -27,7 +28,7 @@ export async function findMigrationDrift(adminUrl: string): Promise<string[]> {
   try {
     await admin.query(`create database ${name}`);
     orm = await MikroORM.init(
-      buildOrmOptions({ databaseUrl: url.toString(), dataDir: '', dbPoolMax: 2, dependencyTimeoutMs: 5000 }, undefined, 'migrate'),
+      buildOrmOptions({ databaseUrl: url.toString(), dataDir: '', dbPoolMax: 2, dependencyTimeoutMs: 5000, entities: ENTITIES }, undefined, 'migrate'),
     );
     await orm.getMigrator().up();
     const pending = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });

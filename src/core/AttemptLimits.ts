@@ -1,106 +1,68 @@
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { RateLimiter } from './RateLimiter';
-import type { Config } from '../config/index';
-import { RateLimitedError } from '../graphql/errors';
+import { failures, type RateLimited } from './results';
 
-type Limits = NonNullable<Config['rateLimits']>;
-type Outcome = { allowed: boolean; retryAfterSeconds: number };
+/** One kind of attempt and how many of it a key may make per window. Features declare theirs. */
+export interface LimitRule {
+  /** Names the counter (`login`, `register`...): part of its Redis key. */
+  readonly name: string;
+  readonly limit: number;
+}
+
+export interface LimitSettings {
+  /** False when RATE_LIMITS=off (development only): nothing is counted. */
+  readonly enabled: boolean;
+  /** The fixed window every limit counts in. */
+  readonly windowSeconds: number;
+}
 
 /**
- * Brute-force and abuse limits, counted in Redis so every instance shares them.
+ * Brute-force and abuse limits, counted in Redis so every instance shares them (in the process with
+ * the zero-config store). A feature declares its rules (`LimitRule`) and counts attempts against a key:
+ * a client address (`address(ip)`), an account (`account(email)`) or a user (`user:<id>`).
  *
- * - Password checks (login, and the current-password checks of changePassword, requestEmailChange and
- *   deleteAccount): per account, counted atomically before anything is checked, so a blocked guess
- *   costs no bcrypt work and reveals nothing; a success clears the account's counter (so does a
- *   password reset). The account key is the normalised email (case variants share it; unknown emails
- *   count like known ones) or the user id.
- * - Failed logins and failed refreshes: per client address, consulted first. An address over its limit
- *   is refused before any account counter is touched, so one address cannot lock out many accounts;
- *   successes do not count, so a shared NAT is not punished for its users' logins.
- * - register, password reset requests and reset-link submissions: per client address.
- * - verification links asked for by address: per client address and per email address.
+ * `hit` counts an attempt and refuses it past the limit, atomically (no check-then-increment gap);
+ * `peek` refuses when a key is already at its limit without counting, for limits that only failures
+ * count against; `reset` forgets a key's attempts (a success clears an account's failures).
  *
  * The client address is the socket peer unless TRUST_PROXY_HOPS says proxies are in front, so rotating
  * X-Forwarded-For buys nothing; IPv6 addresses count per /64, the block one subscriber usually holds.
+ * Account keys are keyed digests of the normalised email, so a Redis key listing cannot be matched
+ * against a list of addresses, and unknown emails count exactly like known ones.
  */
 export class AttemptLimits {
   constructor(
     private readonly limiter: RateLimiter,
-    private readonly limits: Limits | undefined,
-    /** Keys the account digests, so a Redis key listing cannot be matched against a list of emails. */
+    private readonly settings: LimitSettings,
+    /** Keys the account digests. */
     private readonly keySecret: Uint8Array,
   ) {}
 
-  async login(email: string, ip: string | undefined): Promise<RateLimitedError | null> {
-    if (!this.limits) return null;
-    const address = await this.limiter.peek(`login-fail:ip:${addressKey(ip)}`, this.limits.loginPerIp);
-    if (!address.allowed) return new RateLimitedError(address.retryAfterSeconds);
-    return this.refused(await this.hit(`login:acct:${this.digest(email)}`, this.limits.loginPerAccount));
+  async hit(rule: LimitRule, key: string): Promise<RateLimited | null> {
+    if (!this.settings.enabled) return null;
+    const outcome = await this.limiter.hit(`${rule.name}:${key}`, rule.limit, this.settings.windowSeconds);
+    return outcome.allowed ? null : failures.rateLimited(outcome.retryAfterSeconds);
   }
 
-  async loginFailed(ip: string | undefined): Promise<void> {
-    if (this.limits) await this.hit(`login-fail:ip:${addressKey(ip)}`, this.limits.loginPerIp);
+  async peek(rule: LimitRule, key: string): Promise<RateLimited | null> {
+    if (!this.settings.enabled) return null;
+    const outcome = await this.limiter.peek(`${rule.name}:${key}`, rule.limit);
+    return outcome.allowed ? null : failures.rateLimited(outcome.retryAfterSeconds);
   }
 
-  async loginSucceeded(email: string): Promise<void> {
-    if (this.limits) await this.limiter.reset(`login:acct:${this.digest(email)}`);
+  async reset(rule: LimitRule, key: string): Promise<void> {
+    if (this.settings.enabled) await this.limiter.reset(`${rule.name}:${key}`);
   }
 
-  /** A re-check of the signed-in user's current password. */
-  async currentPassword(userId: string): Promise<RateLimitedError | null> {
-    if (!this.limits) return null;
-    return this.refused(await this.hit(`current:user:${userId}`, this.limits.loginPerAccount));
+  /** The key of a client address. */
+  address(ip: string | undefined): string {
+    return `ip:${addressKey(ip)}`;
   }
 
-  async currentPasswordSucceeded(userId: string): Promise<void> {
-    if (this.limits) await this.limiter.reset(`current:user:${userId}`);
-  }
-
-  register(ip: string | undefined) {
-    return this.perAddress('register', ip, (l) => l.registerPerIp);
-  }
-
-  /** Reset requests and reset-link submissions share one budget per address. */
-  reset(ip: string | undefined) {
-    return this.perAddress('reset', ip, (l) => l.resetPerIp);
-  }
-
-  /**
-   * Verification links asked for by address: per client address, then per email address. Unknown
-   * addresses count like known ones, so being limited says nothing about whether an account exists.
-   */
-  async verificationByAddress(ip: string | undefined, email: string): Promise<RateLimitedError | null> {
-    if (!this.limits) return null;
-    const address = this.refused(await this.hit(`verify:ip:${addressKey(ip)}`, this.limits.verifyPerIp));
-    return address ?? this.refused(await this.hit(`verify:acct:${this.digest(email)}`, this.limits.verifyPerAddress));
-  }
-
-  async refresh(ip: string | undefined): Promise<RateLimitedError | null> {
-    if (!this.limits) return null;
-    const address = await this.limiter.peek(`refresh-fail:ip:${addressKey(ip)}`, this.limits.refreshPerIp);
-    return address.allowed ? null : new RateLimitedError(address.retryAfterSeconds);
-  }
-
-  async refreshFailed(ip: string | undefined): Promise<void> {
-    if (this.limits) await this.hit(`refresh-fail:ip:${addressKey(ip)}`, this.limits.refreshPerIp);
-  }
-
-  private async perAddress(kind: string, ip: string | undefined, limit: (l: Limits) => number) {
-    if (!this.limits) return null;
-    return this.refused(await this.hit(`${kind}:ip:${addressKey(ip)}`, limit(this.limits)));
-  }
-
-  private hit(key: string, limit: number): Promise<Outcome> {
-    return this.limiter.hit(key, limit, this.limits!.windowSeconds);
-  }
-
-  private refused(outcome: Outcome): RateLimitedError | null {
-    return outcome.allowed ? null : new RateLimitedError(outcome.retryAfterSeconds);
-  }
-
-  private digest(email: string): string {
-    return createHmac('sha256', this.keySecret).update(`rate-limit:${email}`).digest('hex').slice(0, 32);
+  /** The key of an account named by its (normalised) email, whether or not it exists. */
+  account(email: string): string {
+    return `acct:${createHmac('sha256', this.keySecret).update(`rate-limit:${email}`).digest('hex').slice(0, 32)}`;
   }
 }
 

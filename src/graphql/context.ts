@@ -1,28 +1,16 @@
-import type { AuthState, Authenticator } from '../sessions/Authenticator';
-import type { ViewerLookup } from '../sessions/TokenAllowlist';
-import type { AccessClaims } from '../sessions/AccessTokens';
-import { unauthenticated } from './errors';
-import type { AccountService } from '../features/email-links/EmailLinkService';
-import type { AuthService } from '../features/password/PasswordService';
-import type { ClientInfo, SessionService } from '../sessions/SessionService';
-import type { UserService } from '../features/account/AccountService';
+import type { ServiceContext, Viewer, ViewerContext } from '../core/context';
+import type { Services } from '../features';
+import type { RefreshCookieRequest } from '../http/cookies';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
-import type { RefreshCookieRequest } from '../http/cookies';
-import type { PendingRefreshCookie } from '../features/sessions/graphql/refreshCookie';
-
-export interface Services {
-  accounts: AccountService;
-  auth: AuthService;
-  sessions: SessionService;
-  users: UserService;
-}
+import type { AuthState, Authenticator } from '../sessions/Authenticator';
+import { topLevelErrorFor, unauthenticated } from './errors';
 
 /** What the context needs from an HTTP request. */
 export interface RequestInfo {
   requestId: string;
   authorization: string | undefined;
-  client: ClientInfo;
+  service: ServiceContext;
   refreshCookie: RefreshCookieRequest;
 }
 
@@ -36,17 +24,20 @@ export interface RequestTrace {
   fields?: string;
 }
 
+/** A refresh token to hand over as the cookie, or the cookie to clear; written as `Set-Cookie`. */
+export type PendingRefreshCookie = { token: string; expiresAt: Date } | 'clear';
+
 /** Built once per request, in one place (`createContextFactory`), and handed to every resolver. */
 export interface RequestContext {
   services: Services;
   logger: Logger;
-  /** Where the request came from (user agent, client IP through trusted proxies). */
-  client: ClientInfo;
-  /** Whether the client asked for the cookie transport, and the cookie it may use (see cookies.ts). */
+  /** Who is asking, as services see it (request id, client address and user agent). */
+  service: ServiceContext;
+  /** Whether the client asked for the cookie transport, and the cookie it may use (see http/cookies.ts). */
   refreshCookie: RefreshCookieRequest;
   /** Set by root fields that issue or end a session; sent as the Set-Cookie header. */
   pendingRefreshCookie?: PendingRefreshCookie;
-  /** Set when a result was RateLimitedError; sent as the Retry-After header. */
+  /** Set when a result was a RateLimited failure; sent as the Retry-After header. */
   retryAfter?: number;
   requestId: string;
   trace: RequestTrace;
@@ -58,42 +49,46 @@ export interface RequestContext {
    */
   auth(): Promise<AuthState>;
   /**
-   * `auth()` together with the viewer's cached profile, from the same Redis round trip (for `me`).
-   * Also settles `auth()` for the rest of the request.
+   * The token's signature and claims only, without asking the allowlist: lets `me` send the allowlist
+   * check and its profile read to Redis together. Never enough to act on by itself.
    */
-  authWithProfile(): Promise<{ state: AuthState; lookup?: ViewerLookup }>;
+  verifiedToken(): Promise<AuthState>;
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger, metrics?: Metrics) {
-  return ({ requestId, authorization, client, refreshCookie }: RequestInfo): RequestContext => {
+  return ({ requestId, authorization, service, refreshCookie }: RequestInfo): RequestContext => {
     let verified: Promise<AuthState> | undefined;
     let state: Promise<AuthState> | undefined;
     const verify = () => (verified ??= authenticator.verify(authorization));
     return {
       services,
       logger,
-      client,
+      service,
       refreshCookie,
       requestId,
       trace: {},
       metrics,
-      auth: () => (state ??= verify().then((v) => authenticator.confirm(v))),
-      authWithProfile: () => {
-        const result = verify().then((v) => authenticator.confirmWithProfile(v));
-        if (!state) {
-          state = result.then((r) => r.state);
-          // Its failure reaches the caller through `result`; unobserved, this copy must not crash.
-          state.catch(() => undefined);
-        }
-        return result;
-      },
+      verifiedToken: verify,
+      // Runs outside the resolvers' interceptor (in the auth checker and before execution), so the
+      // store's plain errors are mapped here.
+      auth: () =>
+        (state ??= verify()
+          .then((v) => authenticator.confirm(v))
+          .catch((error: unknown) => {
+            throw topLevelErrorFor(error) ?? error;
+          })),
     };
   };
 }
 
 /** The viewer's claims; throws UNAUTHENTICATED (401 for a bad token) when there is no live token. */
-export async function requireViewer(ctx: RequestContext): Promise<AccessClaims> {
+export async function requireViewer(ctx: RequestContext): Promise<Viewer> {
   const state = await ctx.auth();
   if (state.kind === 'authenticated') return state.claims;
   throw unauthenticated(state.kind === 'invalid');
+}
+
+/** The request as a signed-in user's, for services. */
+export async function viewerContext(ctx: RequestContext): Promise<ViewerContext> {
+  return { ...ctx.service, viewer: await requireViewer(ctx) };
 }

@@ -1,48 +1,58 @@
 import { GraphQLError } from 'graphql';
 import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { BadArgumentError, DependencyUnavailableError, TooManyAttemptsError, ViewerGoneError } from '../core/errors';
+import type { Failure } from '../core/results';
 import type { TopLevelErrorCode } from './errorCodes';
 
 /**
  * Two kinds of failure, kept apart on purpose:
- * - Expected outcomes of a mutation (bad input, taken email, wrong password) are schema types: members of
- *   the mutation's result union that implement `ErrorResult`. Clients switch on `__typename` or `code`.
- * - Authentication and infrastructure failures are top-level GraphQL errors with `extensions.code`.
+ * - Expected outcomes of an operation (bad input, a taken email, a wrong password) are schema types:
+ *   members of the operation's result union that implement `ErrorResult`. Services answer them as plain
+ *   `Failure` values with a `code`; each code has one object type here, or in the feature that owns it.
+ * - Authentication and infrastructure failures are top-level GraphQL errors with `extensions.code`,
+ *   mapped here from the plain errors services and infrastructure throw.
  */
 
-export enum ErrorCode {
-  INVALID_INPUT = 'INVALID_INPUT',
-  EMAIL_TAKEN = 'EMAIL_TAKEN',
-  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
-  INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
-  REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
-  SESSION_NOT_FOUND = 'SESSION_NOT_FOUND',
-  INVALID_TOKEN = 'INVALID_TOKEN',
-  EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
-  RATE_LIMITED = 'RATE_LIMITED',
-}
+/** Every code of an expected failure, in the schema's order, with its description. Features add theirs. */
+const codes: Record<string, string> = {};
+const descriptions: Record<string, { description: string }> = {};
+/** The object type of each code: how a `Failure` value finds its place in a union. */
+const typeNames = new Map<string, string>();
 
+/** The schema's `ErrorCode` enum; filled by `errorType` as modules load, read when the schema is built. */
+export const ErrorCode = codes;
 registerEnumType(ErrorCode, {
   name: 'ErrorCode',
   description: 'Machine-readable code of an expected failure returned inside a result union.',
-  valuesConfig: {
-    INVALID_INPUT: { description: 'One or more input fields are invalid; see `InvalidInputError.fields`.' },
-    EMAIL_TAKEN: { description: 'An account with this email address already exists.' },
-    INVALID_CREDENTIALS: { description: 'The email and password do not match an account.' },
-    INVALID_REFRESH_TOKEN: { description: 'The refresh token is unknown, expired, or its session has ended.' },
-    REFRESH_TOKEN_REUSED: {
-      description: 'An already-used refresh token was presented again; the session has been ended as a precaution.',
-    },
-    SESSION_NOT_FOUND: { description: 'No session with this id belongs to the signed-in user.' },
-    INVALID_TOKEN: { description: 'An emailed link token is wrong, already used or expired (deliberately not saying which).' },
-    EMAIL_NOT_VERIFIED: { description: 'Login refused until the email address is verified (when the service requires it).' },
-    RATE_LIMITED: { description: 'Too many attempts; try again after `RateLimitedError.retryAfter` seconds.' },
-  },
+  valuesConfig: descriptions,
 });
 
-@InterfaceType('ErrorResult', { description: 'Fields shared by every expected failure in a result union.' })
+/**
+ * Declares the object type of one failure code: `@errorType('EMAIL_TAKEN', 'EmailTakenError', ...)` on a
+ * class whose fields are those of `ErrorResult` plus any of its own.
+ */
+export function errorType(code: string, name: string, options: { description: string; codeDescription: string }): ClassDecorator {
+  if (typeNames.has(code)) throw new Error(`error code ${code} declared twice`);
+  codes[code] = code;
+  descriptions[code] = { description: options.codeDescription };
+  typeNames.set(code, name);
+  return ObjectType(name, { implements: ErrorResult, description: options.description });
+}
+
+/** The GraphQL type name of a failure value, for the unions' and ErrorResult's `resolveType`. */
+export function errorTypeName(failure: Failure): string {
+  const name = typeNames.get(failure.code);
+  if (!name) throw new Error(`no GraphQL type for error code ${failure.code}`);
+  return name;
+}
+
+@InterfaceType('ErrorResult', {
+  description: 'Fields shared by every expected failure in a result union.',
+  resolveType: (value: Failure) => errorTypeName(value),
+})
 export abstract class ErrorResult {
   @Field(() => ErrorCode, { description: 'Stable code for programs to branch on.' })
-  code: ErrorCode;
+  code: string;
 
   @Field(() => String, { description: 'Human-readable explanation, safe to show to the user.' })
   message: string;
@@ -55,137 +65,91 @@ export class FieldError {
 
   @Field(() => String, { description: 'What is wrong with the value, safe to show to the user.' })
   message: string;
-
-  constructor(field: string, message: string) {
-    this.field = field;
-    this.message = message;
-  }
 }
 
-@ObjectType('InvalidInputError', {
-  implements: ErrorResult,
+// The codes every part of the service may answer with, in the schema's order.
+
+@errorType('INVALID_INPUT', 'InvalidInputError', {
   description: 'The input was rejected; every invalid field is listed at once. Nothing was written.',
+  codeDescription: 'One or more input fields are invalid; see `InvalidInputError.fields`.',
 })
 export class InvalidInputError extends ErrorResult {
   @Field(() => [FieldError], { description: 'Each invalid field with its reason.' })
   fields: FieldError[];
-
-  constructor(fields: FieldError[]) {
-    super();
-    this.code = ErrorCode.INVALID_INPUT;
-    this.message = 'Some fields are invalid.';
-    this.fields = fields;
-  }
 }
 
-@ObjectType('EmailTakenError', {
-  implements: ErrorResult,
+@errorType('EMAIL_TAKEN', 'EmailTakenError', {
   description: 'Registration refused because an account with this email address already exists.',
+  codeDescription: 'An account with this email address already exists.',
 })
-export class EmailTakenError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.EMAIL_TAKEN;
-    this.message = 'An account with this email address already exists.';
-  }
-}
+export class EmailTakenError extends ErrorResult {}
 
-@ObjectType('InvalidCredentialsError', {
-  implements: ErrorResult,
+@errorType('INVALID_CREDENTIALS', 'InvalidCredentialsError', {
   description: 'Login refused. Deliberately the same whether the email is unknown or the password is wrong.',
+  codeDescription: 'The email and password do not match an account.',
 })
-export class InvalidCredentialsError extends ErrorResult {
-  /** `currentPassword`: for operations that re-check the signed-in user's password. */
-  constructor(kind: 'login' | 'currentPassword' = 'login') {
-    super();
-    this.code = ErrorCode.INVALID_CREDENTIALS;
-    this.message = kind === 'login' ? 'Invalid email or password.' : 'The current password is not correct.';
-  }
-}
+export class InvalidCredentialsError extends ErrorResult {}
 
-@ObjectType('InvalidRefreshTokenError', {
-  implements: ErrorResult,
+@errorType('INVALID_REFRESH_TOKEN', 'InvalidRefreshTokenError', {
   description: 'Refresh refused: the token is unknown, expired, or its session has ended. Sign in again.',
+  codeDescription: 'The refresh token is unknown, expired, or its session has ended.',
 })
-export class InvalidRefreshTokenError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.INVALID_REFRESH_TOKEN;
-    this.message = 'The refresh token is invalid or has expired. Please sign in again.';
-  }
-}
+export class InvalidRefreshTokenError extends ErrorResult {}
 
-@ObjectType('RefreshTokenReusedError', {
-  implements: ErrorResult,
+@errorType('REFRESH_TOKEN_REUSED', 'RefreshTokenReusedError', {
   description:
     'A refresh token that was already exchanged was presented again, outside the grace window. It may have ' +
     'been stolen, so the whole session was ended (RFC 9700 section 4.14.2). Sign in again.',
+  codeDescription: 'An already-used refresh token was presented again; the session has been ended as a precaution.',
 })
-export class RefreshTokenReusedError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.REFRESH_TOKEN_REUSED;
-    this.message = 'This refresh token was already used. The session has been ended; please sign in again.';
-  }
-}
+export class RefreshTokenReusedError extends ErrorResult {}
 
-@ObjectType('SessionNotFoundError', {
-  implements: ErrorResult,
+@errorType('SESSION_NOT_FOUND', 'SessionNotFoundError', {
   description: 'No session with this id belongs to the signed-in user (it may already have ended).',
+  codeDescription: 'No session with this id belongs to the signed-in user.',
 })
-export class SessionNotFoundError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.SESSION_NOT_FOUND;
-    this.message = 'Session not found.';
-  }
-}
+export class SessionNotFoundError extends ErrorResult {}
 
-@ObjectType('InvalidTokenError', {
-  implements: ErrorResult,
+@errorType('INVALID_TOKEN', 'InvalidTokenError', {
   description: 'The token from an emailed link is wrong, already used or expired. Which one is deliberately not said.',
+  codeDescription: 'An emailed link token is wrong, already used or expired (deliberately not saying which).',
 })
-export class InvalidTokenError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.INVALID_TOKEN;
-    this.message = 'This link is invalid or has expired. Please request a new one.';
-  }
-}
+export class InvalidTokenError extends ErrorResult {}
 
-@ObjectType('EmailNotVerifiedError', {
-  implements: ErrorResult,
+@errorType('EMAIL_NOT_VERIFIED', 'EmailNotVerifiedError', {
   description:
     'The email address must be verified before signing in: returned by `register` (the account was created) and ' +
     'by `login` after the right password, when the service requires verification.',
+  codeDescription: 'Login refused until the email address is verified (when the service requires it).',
 })
-export class EmailNotVerifiedError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.EMAIL_NOT_VERIFIED;
-    this.message = 'Please verify your email address first: follow the link we sent you.';
-  }
-}
+export class EmailNotVerifiedError extends ErrorResult {}
 
-@ObjectType('RateLimitedError', {
-  implements: ErrorResult,
+@errorType('RATE_LIMITED', 'RateLimitedError', {
   description:
     'Too many attempts for this account or from this address. Nothing was checked; retry after `retryAfter` ' +
     'seconds (also sent as the Retry-After header).',
+  codeDescription: 'Too many attempts; try again after `RateLimitedError.retryAfter` seconds.',
 })
 export class RateLimitedError extends ErrorResult {
   @Field(() => Int, { description: 'Seconds to wait before trying again.' })
   retryAfter: number;
-
-  constructor(retryAfter: number) {
-    super();
-    this.code = ErrorCode.RATE_LIMITED;
-    this.message = `Too many attempts. Please try again in ${retryAfter} seconds.`;
-    this.retryAfter = retryAfter;
-  }
 }
 
-/** Our top-level error codes (in `errors[].extensions.code`); clients get all of them from errorCodes.ts. */
+/** Types the schema must include though no field returns them directly (reached through unions). */
+export const ERROR_TYPES = [
+  ErrorResult,
+  InvalidInputError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  RefreshTokenReusedError,
+  SessionNotFoundError,
+  InvalidTokenError,
+  EmailNotVerifiedError,
+  RateLimitedError,
+];
+
+/** Top-level error codes (in `errors[].extensions.code`); every one is in the clients' union. */
 export const TopLevelCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
@@ -232,4 +196,24 @@ export function rateLimited(retryAfter: number): GraphQLError {
       http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
     },
   });
+}
+
+/** A request that may not do what it asks, saying why (HTTP 403). */
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: TopLevelCode.FORBIDDEN, http: { status: 403 } } });
+}
+
+/**
+ * The top-level error for one of the plain errors services and infrastructure throw, or undefined for
+ * anything else (a bug, or a dependency failure only its classification can tell).
+ */
+export function topLevelErrorFor(error: unknown): GraphQLError | undefined {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof DependencyUnavailableError) return new ServiceUnavailableError();
+  if (error instanceof ViewerGoneError) return unauthenticated(true);
+  if (error instanceof TooManyAttemptsError) return rateLimited(error.retryAfter);
+  if (error instanceof BadArgumentError) {
+    return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+  return undefined;
 }

@@ -1,41 +1,18 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
-import { AccountResolver } from '../features/email-links/graphql/EmailLinkResolver';
-import { AuthResolver } from '../features/password/graphql/PasswordResolver';
-import { MeResolver } from '../features/account/graphql/AccountResolver';
-import { SessionResolver } from '../features/sessions/graphql/SessionResolver';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { FEATURES } from '../features';
+import { ERROR_TYPES } from './errors';
 import { authChecker } from './viewer';
-import {
-  EmailNotVerifiedError,
-  EmailTakenError,
-  ErrorResult,
-  InvalidCredentialsError,
-  InvalidInputError,
-  InvalidRefreshTokenError,
-  InvalidTokenError,
-  RefreshTokenReusedError,
-  SessionNotFoundError,
-} from './errors';
 
 /** Every resolver class; each must carry `@UseMiddleware(RootFieldInterceptor)` (a test checks). */
-export const RESOLVERS = [AuthResolver, MeResolver, SessionResolver, AccountResolver] as const;
+export const RESOLVERS = FEATURES.flatMap((feature) => feature.resolvers) as unknown as NonEmptyArray<Function>;
 
-/** Builds the schema from the resolvers. Pure: also used by `npm run schema` to emit schema.graphql. */
+/** Builds the schema from the features' resolvers. Pure: also used by `npm run schema` to emit schema.graphql. */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: RESOLVERS,
-    orphanedTypes: [
-      ErrorResult,
-      InvalidInputError,
-      EmailTakenError,
-      InvalidCredentialsError,
-      InvalidRefreshTokenError,
-      RefreshTokenReusedError,
-      SessionNotFoundError,
-      InvalidTokenError,
-      EmailNotVerifiedError,
-    ],
+    orphanedTypes: [...ERROR_TYPES, ...FEATURES.flatMap((feature) => feature.types ?? [])],
     authChecker,
     // Input rules live in the services and come back as InvalidInputError, not as thrown errors.
     validate: false,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Authorized, createParameterDecorator, Extensions, type AuthChecker } from 'type-graphql';
-import { requireViewer, type RequestContext } from './context';
+import { requireViewer, viewerContext, type RequestContext } from './context';
 import { unauthenticated } from './errors';
 import { rootFieldNames } from './rootFields';
 
@@ -13,9 +13,9 @@ export const authChecker: AuthChecker<RequestContext> = async ({ context }) => {
   return true;
 };
 
-/** Injects the authenticated viewer's token claims into a resolver argument. */
-export function CurrentViewer() {
-  return createParameterDecorator<RequestContext>(({ context }) => requireViewer(context));
+/** Injects the request as the signed-in viewer's (a `ViewerContext` for services) into a resolver argument. */
+export function AsViewer() {
+  return createParameterDecorator<RequestContext>(({ context }) => viewerContext(context));
 }
 
 /**

@@ -21,7 +21,11 @@ import { isListedOrigin } from './cors';
 export const TRANSPORT_HEADER = 'x-refresh-token-transport';
 export const REFRESH_COOKIE = 'refresh_token';
 
-export type CookieSettings = Pick<Config, 'corsOrigins' | 'refreshCookie' | 'isProduction'>;
+export interface CookieSettings {
+  readonly corsOrigins: Config['corsOrigins'];
+  readonly isProduction: boolean;
+  readonly refreshCookie: Config['features']['sessions']['refreshCookie'];
+}
 
 /** What one request says about the cookie transport; decided once, from the HTTP request. */
 export interface RefreshCookieRequest {

@@ -2,7 +2,9 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { ServiceContext } from '../core/context';
 import type { RequestTrace } from '../graphql/context';
+import type { Router } from './router';
 import { applyCors } from './cors';
 import { CSRF_REFUSAL, isForgeablePost } from './csrf';
 import type { Metrics } from '../infra/metrics';
@@ -17,24 +19,16 @@ import type { Logger } from '../infra/logger';
 
 export const GRAPHQL_PATH = '/graphql';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface HttpOptions {
   maxBodyBytes: number;
   corsOrigins: readonly string[];
-  /** The public signing keys, served at JWKS_PATH for anyone verifying our tokens. */
-  jwks: object;
-  /** Whether the dependencies answer, for /readyz. */
-  readiness: () => Promise<Readiness>;
-  /** Request metrics are recorded here; served at /metrics when `serveMetrics`. */
+  /** Every route besides GraphQL: the probes, metrics, the JWKS, and what features add. */
+  router: Router;
+  /** Who is asking, as services see it (for routes). */
+  serviceContext: (req: IncomingMessage, requestId: string) => ServiceContext;
+  /** Request metrics are recorded here. */
   metrics?: Metrics;
-  serveMetrics: boolean;
-}
-
-export interface Readiness {
-  ready: boolean;
-  /** Per dependency, "up" or "down": no versions, hosts or error text. */
-  checks: Record<string, 'up' | 'down'>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -45,7 +39,6 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
   options: HttpOptions,
   logger: Logger,
 ): Handler {
-  const jwksBody = JSON.stringify(options.jwks);
   return (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -61,7 +54,7 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
     res.once('close', () => {
       if (IN_FLIGHT.get(req.socket) === res) IN_FLIGHT.delete(req.socket);
       const seconds = (performance.now() - started) / 1000;
-      const operation = trace.fields ?? routeOf(req.method, url.pathname);
+      const operation = trace.fields ?? routeOf(req.method, url.pathname, options.router);
       if (!res.writableFinished) trace.outcome = TIMED_OUT.has(req.socket) ? 'timeout' : 'aborted';
       const status = res.writableFinished ? res.statusCode : TIMED_OUT.has(req.socket) ? 408 : undefined;
       options.metrics?.requests.inc({ operation, outcome: trace.outcome ?? String(status) });
@@ -92,23 +85,11 @@ export function createRequestHandler<TContext extends { trace: RequestTrace }>(
   ): Promise<void> {
     setCommonHeaders(req, res, options.corsOrigins);
 
-    if (url.pathname === '/healthz' && req.method === 'GET') {
-      // Liveness: the process answers. Dependencies are /readyz's business.
-      return sendJson(res, 200, { status: 'ok' });
-    }
-    if (url.pathname === '/readyz' && req.method === 'GET') {
-      const { ready, checks } = await options.readiness();
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
-    }
-    if (url.pathname === '/metrics' && req.method === 'GET' && options.serveMetrics && options.metrics) {
-      res.setHeader('content-type', options.metrics.registry.contentType);
-      return void res.end(await options.metrics.registry.metrics());
-    }
-    if (url.pathname === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.setHeader('content-type', 'application/jwk-set+json');
-      // Public and cacheable, but not for long: verifiers must see a new key soon after a rotation.
-      res.setHeader('cache-control', 'public, max-age=300');
-      return void res.end(req.method === 'HEAD' ? undefined : jwksBody);
+    const { route, allowed } = options.router.find(req.method, url.pathname);
+    if (route) return route.handle(req, res, options.serviceContext(req, requestId), url);
+    if (allowed) {
+      res.setHeader('allow', allowed.join(', '));
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', `Use ${allowed.join(' or ')}.`);
     }
     if (url.pathname !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', `Not found. The API is at ${GRAPHQL_PATH}.`);
     if (req.method === 'OPTIONS') {
@@ -239,11 +220,11 @@ function setCommonHeaders(req: IncomingMessage, res: ServerResponse, corsOrigins
   applyCors(req, res, corsOrigins);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
-function sendJson(res: ServerResponse, status: number, body: object): void {
+export function sendJson(res: ServerResponse, status: number, body: object): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
@@ -267,11 +248,9 @@ export function clientAddress(req: IncomingMessage, trustedHops: number): string
   return chain.length >= trustedHops ? chain[chain.length - trustedHops] : peer;
 }
 
-const KNOWN_ROUTES = new Set([GRAPHQL_PATH, JWKS_PATH, '/healthz', '/readyz', '/metrics']);
-
 /** A metrics label for requests that never reached GraphQL: a known path, or "other". */
-function routeOf(method: string | undefined, path: string): string {
-  return `${method ?? 'GET'} ${KNOWN_ROUTES.has(path) ? path : 'other'}`;
+function routeOf(method: string | undefined, path: string, router: Router): string {
+  return `${method ?? 'GET'} ${path === GRAPHQL_PATH || router.has(path) ? path : 'other'}`;
 }
 
 /** Serves only /metrics, for METRICS_PORT. */

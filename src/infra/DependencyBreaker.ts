@@ -1,9 +1,10 @@
+import { DependencyUnavailableError } from '../core/errors';
 import type { Logger } from './logger';
 
 /** Thrown at once while a dependency is known to be down. */
-export class DependencyDownError extends Error {
-  constructor(readonly dependency: string) {
-    super(`${dependency} is unavailable`);
+export class DependencyDownError extends DependencyUnavailableError {
+  constructor(dependency: string) {
+    super(dependency);
     this.name = 'DependencyDownError';
   }
 }

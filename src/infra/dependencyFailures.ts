@@ -1,5 +1,5 @@
 import { isDatabaseLayerError } from './logger';
-import { DependencyDownError } from './DependencyBreaker';
+import { DependencyUnavailableError } from '../core/errors';
 
 // SQLSTATE classes that mean "the database cannot serve right now", not "this query is wrong":
 // 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown, statement
@@ -17,7 +17,7 @@ const SOCKET_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTU
  */
 export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) return false;
-  if (error instanceof DependencyDownError) return true;
+  if (error instanceof DependencyUnavailableError) return true;
   const { code, sqlState, severity } = error as { code?: unknown; sqlState?: unknown; severity?: unknown };
   if (typeof code === 'string' && SOCKET_CODES.test(code)) return true;
   // Only an error the server sent carries a SQLSTATE (pg marks it with `severity`); "EPIPE" would

@@ -119,3 +119,16 @@ export function startFailureMessage(error: unknown, depth = 0): string {
     return String(error);
   }
 }
+
+/**
+ * Logs an error at most once every 10 s: a down Redis emits one per reconnect attempt, and every
+ * request fails the same way while it is away.
+ */
+export function throttledErrorLog(logger: Logger, message: string): (error: unknown) => void {
+  let lastLogged = 0;
+  return (error: unknown) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    logger.error(message, { error: error instanceof Error ? error.message : String(error) });
+  };
+}

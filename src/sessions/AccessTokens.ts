@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, type JWSHeaderParameters } from 'jose';
+import type { Viewer } from '../core/context';
 import type { SigningKeys } from './SigningKeys';
 
 /**
@@ -25,12 +26,15 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-export interface AccessClaims {
-  userId: string;
-  /** The session (device) the token was issued in: `sid`. */
-  sessionId: string;
-  jti: string;
-  expiresAt: Date;
+/** A verified token's claims: who the request is from (see core/context.ts). */
+export type AccessClaims = Viewer;
+
+/** How the session's user proved who they are: carried in every access token of the session. */
+export interface Authentication {
+  /** RFC 8176 authentication method references, e.g. `["pwd"]`. */
+  readonly methods: readonly string[];
+  /** When (`auth_time`, OpenID Connect Core section 2). */
+  readonly at: Date;
 }
 
 /**
@@ -50,12 +54,16 @@ export class AccessTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async issue(userId: string, sessionId: string): Promise<IssuedToken> {
+  async issue(userId: string, sessionId: string, authentication: Authentication): Promise<IssuedToken> {
     const jti = randomUUID();
     const issuedAt = Math.floor(this.now() / 1000);
     const exp = issuedAt + this.settings.ttlSeconds;
     const key = this.settings.keys.current;
-    const token = await new SignJWT({ sid: sessionId })
+    const token = await new SignJWT({
+      sid: sessionId,
+      amr: [...authentication.methods],
+      auth_time: Math.floor(authentication.at.getTime() / 1000),
+    })
       .setProtectedHeader({ alg: key.alg, typ: TOKEN_TYPE, kid: key.kid })
       .setSubject(userId)
       .setJti(jti)
@@ -104,9 +112,13 @@ export class AccessTokens {
         requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'],
         currentDate: new Date(this.now()),
       });
-      const { sub, sid, jti, exp } = payload;
+      const { sub, sid, jti, exp, iat, amr, auth_time: authTime } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return null;
-      return { userId: sub, sessionId: sid, jti, expiresAt: new Date(exp! * 1000) };
+      // Tokens issued before sessions recorded how they were signed in carry neither claim: they were
+      // all password sign-ins, at the latest when the token was issued. They expire within minutes.
+      const methods = Array.isArray(amr) && amr.every((m) => typeof m === 'string') ? (amr as string[]) : ['pwd'];
+      const at = typeof authTime === 'number' ? authTime : iat!;
+      return { userId: sub, sessionId: sid, jti, expiresAt: new Date(exp! * 1000), amr: methods, authTime: new Date(at * 1000) };
     } catch {
       return null;
     }

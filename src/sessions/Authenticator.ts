@@ -1,4 +1,4 @@
-import type { TokenAllowlist, ViewerLookup } from './TokenAllowlist';
+import type { TokenAllowlist } from '../core/TokenAllowlist';
 import type { AccessClaims, AccessTokens } from './AccessTokens';
 
 /**
@@ -23,9 +23,8 @@ export class Authenticator {
   ) {}
 
   /**
-   * First half: the token's signature and claims, without asking the allowlist; `confirm` or
-   * `confirmWithProfile` asks it. Never enough to act on by itself. Never throws for a bad token: that
-   * is a state, not an error.
+   * First half: the token's signature and claims, without asking the allowlist; `confirm` asks it.
+   * Never enough to act on by itself. Never throws for a bad token: that is a state, not an error.
    */
   async verify(header: string | undefined): Promise<AuthState> {
     if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
@@ -37,23 +36,12 @@ export class Authenticator {
 
   /**
    * Second half: a verified token is live only while the allowlist has it. Throws
-   * `ServiceUnavailableError` when the allowlist cannot be reached: a token we cannot check is refused.
+   * DependencyUnavailableError when the allowlist cannot be reached: a token we cannot check is refused.
    */
   async confirm(verified: AuthState): Promise<AuthState> {
     if (verified.kind !== 'authenticated') return verified;
     const live = await this.allowlist.isLive(verified.claims.userId, verified.claims.jti);
     this.onCheck(live);
     return live ? verified : { kind: 'invalid' };
-  }
-
-  /**
-   * `confirm`, plus whatever the allowlist holds for the user's profile, from the same round trip (for
-   * `me`). `lookup` is absent unless the token verified.
-   */
-  async confirmWithProfile(verified: AuthState): Promise<{ state: AuthState; lookup?: ViewerLookup }> {
-    if (verified.kind !== 'authenticated') return { state: verified };
-    const lookup = await this.allowlist.lookup(verified.claims.userId, verified.claims.jti);
-    this.onCheck(lookup.live);
-    return { state: lookup.live ? verified : { kind: 'invalid' }, lookup };
   }
 }

@@ -3,7 +3,7 @@ import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref
 import { User } from '../users/User';
 
 /**
- * One signed-in device or browser, opened by register/login and kept alive by refreshing. Durable in
+ * One signed-in device or browser, opened by the login flow and kept alive by refreshing. Durable in
  * PostgreSQL, so sessions outlive a Redis restart; the Redis allowlist only holds the short-lived
  * access tokens issued within a session.
  */
@@ -32,6 +32,17 @@ export class Session {
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   revokedAt?: Date | null;
+
+  /**
+   * How the user proved who they are when this session was opened or last re-checked: RFC 8176
+   * authentication method references (`pwd`, `otp`, `hwk`, `fed`...). Access tokens carry them as `amr`.
+   */
+  @Property({ type: 'text[]' })
+  authMethods: string[];
+
+  /** When the user last proved who they are in this session: the tokens' `auth_time`. */
+  @Property({ type: 'datetime', length: 3 })
+  authTime: Date;
 
   @Property({ type: 'string', length: 512, nullable: true })
   userAgent?: string | null;

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Check, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
+/**
+ * An account holder: who they are, not how they sign in. Each way of signing in is a credential of its
+ * own (a password, later an authenticator app, a passkey, an identity at another provider), so an
+ * account may have no password at all.
+ */
 @Entity({ tableName: 'users' })
 // The service normalises emails before writing; the database refuses any row that was not, so the
 // unique constraint can never be bypassed by a differently-cased or padded address.
@@ -23,10 +28,6 @@ export class User {
   /** When the current address was proven by a link sent to it; null until then. */
   @Property({ type: 'datetime', length: 3, nullable: true })
   emailVerifiedAt?: Date | null;
-
-  // `hidden`: never serialised, never exposed; it has no GraphQL field either.
-  @Property({ type: 'string', length: 100, hidden: true })
-  passwordHash: string;
 
   @Property({ type: 'string', length: 100 })
   firstName: string;

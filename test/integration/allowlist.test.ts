@@ -5,17 +5,18 @@ import { MemoryTokenAllowlist } from '../../src/infra/memory/MemoryTokenAllowlis
 import { RedisTokenAllowlist } from '../../src/infra/redis/RedisTokenAllowlist';
 import { connectRedis } from '../../src/infra/redis/connect';
 import { ResilientRedis } from '../../src/infra/redis/ResilientRedis';
-import type { TokenAllowlist } from '../../src/sessions/TokenAllowlist';
+import type { TokenAllowlist } from '../../src/core/TokenAllowlist';
+import { RedisProfileStore } from '../../src/infra/redis/RedisProfileStore';
 import { silentLogger } from '../../src/infra/logger';
 import { REDIS_URL } from '../helpers/services';
 import { deleteRedisPrefix } from '../helpers/testApp';
 
 /** One behavioural suite, run against both implementations: they must be interchangeable. */
-function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlist) {
+function allowlistSuite(name: string, make: (now: () => number) => TokenAllowlist & { close?(): Promise<void> }) {
   describe(name, () => {
     let clock = Date.now();
     const store = make(() => clock);
-    afterAll(() => store.close());
+    afterAll(() => store.close?.());
     const inMinutes = (m: number) => new Date(clock + m * 60_000);
 
     it('knows a token only while it is recorded, and only for its user', async () => {
@@ -93,29 +94,31 @@ describe('RedisTokenAllowlist storage', () => {
     expect(await redis.zRange(`${prefix}user:{${expiredUser}}:at`, 0, -1)).toEqual(['session/fresh']);
   });
 
-  it('looks up a token and the cached profile at once; a profile read before a change is never cached after it', async () => {
+  it('caches a profile next to the user\'s tokens; a profile read before a change is never cached after it', async () => {
+    const profiles = new RedisProfileStore(connection, prefix);
     const user = randomUUID();
     await store.add(user, 'session', 'jti', new Date(Date.now() + 60_000));
-    const first = await store.lookup(user, 'jti');
-    expect(first).toMatchObject({ live: true, profile: null });
-    expect((await store.lookup(user, 'other')).live).toBe(false);
+    // Asked together, as `me` asks: both answer from the one connection.
+    const [live, first] = await Promise.all([store.isLive(user, 'jti'), profiles.read(user)]);
+    expect(live).toBe(true);
+    expect(first.profile).toBeNull();
+    expect(await store.isLive(user, 'other')).toBe(false);
 
-    await store.cacheProfile(user, first.generation, '{"v":1}', 60);
-    const hit = await store.lookup(user, 'jti');
-    expect(hit.profile).toBe('{"v":1}');
+    await profiles.fill(user, first.generation, '{"v":1}', 60);
+    expect((await profiles.read(user)).profile).toBe('{"v":1}');
 
     // A reader looked up (generation g), then read the old row; meanwhile a change committed and
     // forgot the profile. The reader's late write must be refused.
-    const reader = await store.lookup(user, 'jti');
-    await store.forgetProfile(user);
-    await store.cacheProfile(user, reader.generation, '{"v":"stale"}', 60);
-    const after = await store.lookup(user, 'jti');
+    const reader = await profiles.read(user);
+    await profiles.forget(user);
+    await profiles.fill(user, reader.generation, '{"v":"stale"}', 60);
+    const after = await profiles.read(user);
     expect(after.profile).toBeNull();
     expect(after.generation).not.toBe(reader.generation);
 
     // A reader that started after the change caches normally, for the TTL given.
-    await store.cacheProfile(user, after.generation, '{"v":2}', 60);
-    expect((await store.lookup(user, 'jti')).profile).toBe('{"v":2}');
+    await profiles.fill(user, after.generation, '{"v":2}', 60);
+    expect((await profiles.read(user)).profile).toBe('{"v":2}');
     const ttl = await redis.ttl(`${prefix}profile:{${user}}`);
     expect(ttl).toBeGreaterThan(55);
     expect(ttl).toBeLessThanOrEqual(60);

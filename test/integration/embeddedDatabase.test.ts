@@ -4,13 +4,14 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase } from '../../src/infra/db/database';
+import { ENTITIES } from '../../src/entities';
 import { silentLogger } from '../../src/infra/logger';
 import { runServiceToExit } from '../helpers/spawnService';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'auth-embedded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const settings = (dataDir: string) => ({ databaseUrl: undefined, dataDir, dbPoolMax: 2, dependencyTimeoutMs: 5000 });
+const settings = (dataDir: string) => ({ databaseUrl: undefined, dataDir, dbPoolMax: 2, dependencyTimeoutMs: 5000, entities: ENTITIES });
 
 describe('the embedded database folder', () => {
   it('keeps using a DATA_DIR of the earlier layout (PGlite files directly in it), where they are', async () => {

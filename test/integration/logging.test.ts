@@ -57,7 +57,10 @@ describe('request logs', () => {
     await t.gql(LOGOUT, {}, refreshed.accessToken);
     await t.gql(ME, {}, 'forged.token.value');
     const mail = await smtp.waitFor(input.email);
-    const { rows } = await t.db.query('select password_hash from users where email = $1', [input.email]);
+    const { rows } = await t.db.query(
+      'select c.password_hash from password_credentials c join users u on u.id = c.user_id where u.email = $1',
+      [input.email],
+    );
 
     const secrets = [
       input.password,

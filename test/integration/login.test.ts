@@ -87,7 +87,13 @@ describe('login', () => {
 
   it('re-hashes at the configured cost on the next successful login, without touching updatedAt', async () => {
     const { input, user } = await registered(t.gql);
-    const hashOf = async () => (await t.db.query('select password_hash, updated_at from users where id = $1', [user.id])).rows[0];
+    const hashOf = async () =>
+      (
+        await t.db.query(
+          'select c.password_hash, u.updated_at from password_credentials c join users u on u.id = c.user_id where u.id = $1',
+          [user.id],
+        )
+      ).rows[0];
     const before = await hashOf();
     expect(before.password_hash).toMatch(/^\$2b\$04\$/);
 

@@ -40,7 +40,8 @@ describe('register', () => {
     expect(claims.iat! * 1000).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
 
     // The password is stored only as a bcrypt hash, at the configured cost.
-    const { rows } = await t.db.query('select password_hash from users where id = $1', [result.user.id]);
+    // The password is a credential of its own, beside the user.
+    const { rows } = await t.db.query('select password_hash from password_credentials where user_id = $1', [result.user.id]);
     expect(rows[0].password_hash).toMatch(/^\$2[aby]\$04\$/);
     expect(res.text).not.toContain('password_hash');
   });
@@ -60,8 +61,8 @@ describe('register', () => {
   it('has the database itself refuse an email that was not normalised', async () => {
     await expect(
       t.db.query(
-        `insert into users (id, email, password_hash, first_name, last_name, created_at, updated_at)
-         values (gen_random_uuid(), 'Mixed.Case@Example.com', 'x', 'a', 'b', now(), now())`,
+        `insert into users (id, email, first_name, last_name, created_at, updated_at)
+         values (gen_random_uuid(), 'Mixed.Case@Example.com', 'a', 'b', now(), now())`,
       ),
     ).rejects.toThrow(/users_email_normalized/);
   });

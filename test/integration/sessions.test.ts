@@ -346,10 +346,10 @@ describe('session details and upkeep', () => {
     const sessionsSql = 'select count(*)::int as n from sessions where user_id = $1';
     const tokensSql = 'select count(*)::int as n from refresh_tokens r join sessions s on s.id = r.session_id where s.user_id = $1';
     expect(await count(sessionsSql)).toBe(1);
-    await t.app.server.services.sessions.pruneEnded();
+    await t.app.runTasks();
     expect(await count(sessionsSql)).toBe(1);
     later(25 * 3600);
-    await t.app.server.services.sessions.pruneEnded();
+    await t.app.runTasks();
     expect(await count(sessionsSql)).toBe(0);
     expect(await count(tokensSql)).toBe(0);
   });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashPool } from '../../src/infra/hashing/HashPool';
-import { ServiceUnavailableError } from '../../src/graphql/errors';
+import { DependencyUnavailableError } from '../../src/core/errors';
 
 const pools: HashPool[] = [];
 const pool = (options: ConstructorParameters<typeof HashPool>[0]) => {
@@ -50,7 +50,7 @@ describe('HashPool', () => {
     const p = pool({ threads: 1, maxQueue: 1, queueTimeoutMs: 10_000 });
     const running = p.hash('a', 12);
     const queued = p.hash('b', 4);
-    await expect(p.hash('c', 4)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(p.hash('c', 4)).rejects.toBeInstanceOf(DependencyUnavailableError);
     expect(p.queueDepth).toBe(1);
     await Promise.all([running, queued]);
   });
@@ -58,7 +58,7 @@ describe('HashPool', () => {
   it('gives up on a job that waited too long for a thread', async () => {
     const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 100 });
     const running = p.hash('a', 13);
-    await expect(p.hash('b', 4)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(p.hash('b', 4)).rejects.toBeInstanceOf(DependencyUnavailableError);
     await running;
   });
 
@@ -72,7 +72,7 @@ describe('HashPool', () => {
   it('fails the job of a worker that dies, replaces the worker, and keeps serving', async () => {
     const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 10_000 });
     const running = p.hash('a', 14);
-    const failed = expect(running).rejects.toBeInstanceOf(ServiceUnavailableError);
+    const failed = expect(running).rejects.toBeInstanceOf(DependencyUnavailableError);
     const queued = p.hash('b', 4);
     // Kill the thread mid-job, as a crash or an out-of-memory would.
     await (p as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots[0].worker.terminate();
@@ -87,13 +87,13 @@ describe('HashPool', () => {
     await p.close();
     for (const outcome of await outcomes) {
       expect(outcome.status).toBe('rejected');
-      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ServiceUnavailableError);
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(DependencyUnavailableError);
     }
   });
 
   it('refuses work after close', async () => {
     const p = pool({ threads: 1, maxQueue: 10, queueTimeoutMs: 5000 });
     await p.close();
-    await expect(p.hash('x', 4)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(p.hash('x', 4)).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 });

@@ -28,7 +28,7 @@ async function setup() {
 describe('AccessTokens.verify', () => {
   it('checks a token once, then answers the same token from memory', async () => {
     const { tokens, lookups } = await setup();
-    const { token, jti } = await tokens.issue('user-1', 'session-1');
+    const { token, jti } = await tokens.issue('user-1', 'session-1', { methods: ['pwd'], at: new Date() });
     expect((await tokens.verify(token))?.jti).toBe(jti);
     expect((await tokens.verify(token))?.userId).toBe('user-1');
     expect(lookups()).toBe(1);
@@ -36,7 +36,7 @@ describe('AccessTokens.verify', () => {
 
   it('still refuses a remembered token once it has expired', async () => {
     const { tokens, advance } = await setup();
-    const { token } = await tokens.issue('user-1', 'session-1');
+    const { token } = await tokens.issue('user-1', 'session-1', { methods: ['pwd'], at: new Date() });
     expect(await tokens.verify(token)).not.toBeNull();
     advance(59_000);
     expect(await tokens.verify(token)).not.toBeNull();
@@ -46,7 +46,7 @@ describe('AccessTokens.verify', () => {
 
   it('never remembers a token that failed: a forged one is checked, and refused, every time', async () => {
     const { tokens, lookups } = await setup();
-    const { token } = await tokens.issue('user-1', 'session-1');
+    const { token } = await tokens.issue('user-1', 'session-1', { methods: ['pwd'], at: new Date() });
     const [header, payload, signature] = token.split('.');
     const forged = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
     expect(await tokens.verify(forged)).toBeNull();

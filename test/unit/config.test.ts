@@ -11,9 +11,9 @@ describe('loadConfig', () => {
       host: undefined,
       databaseUrl: undefined,
       redis: undefined,
-      bcryptCost: 12,
       logLevel: 'info',
     });
+    expect(config.features.password.bcryptCost).toBe(12);
     expect(config.jwt.secretGenerated).toBe(true);
     expect(config.jwt.secret.byteLength).toBe(32);
     expect(config.jwt.accessTokenTtlSeconds).toBe(900);
@@ -29,8 +29,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CORS_ORIGINS: '*,https://app.example' })).toThrow('CORS_ORIGINS is either * or a list of origins');
     expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example/' })).toThrow('"https://app.example/" is not an origin');
     expect(() => loadConfig({ CORS_ORIGINS: 'app.example' })).toThrow('"app.example" is not an origin');
-    expect(loadConfig({}).refreshCookie).toEqual({ path: '/graphql', sameSite: 'Strict' });
-    expect(loadConfig({ REFRESH_COOKIE_PATH: '/api/graphql', REFRESH_COOKIE_SAME_SITE: 'none' }).refreshCookie).toEqual({
+    expect(loadConfig({}).features.sessions.refreshCookie).toEqual({ path: '/graphql', sameSite: 'Strict' });
+    expect(loadConfig({ REFRESH_COOKIE_PATH: '/api/graphql', REFRESH_COOKIE_SAME_SITE: 'none' }).features.sessions.refreshCookie).toEqual({
       path: '/api/graphql',
       sameSite: 'None',
     });

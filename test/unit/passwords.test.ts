@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prehash } from '../../src/features/password/PasswordHasher';
-import { checkGivenPassword, checkName, checkNewPassword } from '../../src/core/validation';
+import { checkName } from '../../src/core/validation';
+import { checkGivenPassword, checkNewPassword } from '../../src/features/password/rules';
 
 describe('prehash (what bcrypt is given instead of the password)', () => {
   it('is 44 ASCII bytes, under bcrypt\'s 72-byte limit, whatever the password length', () => {

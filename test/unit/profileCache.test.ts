@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenAllowlist } from '../../src/sessions/TokenAllowlist';
+import type { ProfileStore } from '../../src/core/TokenAllowlist';
 import { silentLogger } from '../../src/infra/logger';
 import { ProfileCache } from '../../src/features/account/ProfileCache';
 
 // `read` only parses what a lookup brought back; it never calls the store.
-const cache = new ProfileCache({} as TokenAllowlist, 300, silentLogger);
+const cache = new ProfileCache({} as ProfileStore, 300, silentLogger);
 const stored = {
   v: 1,
   id: 'u1',
@@ -16,7 +16,7 @@ const stored = {
   updatedAt: '2026-01-03T03:04:05.678Z',
 };
 const read = (profile: unknown) =>
-  cache.read({ live: true, generation: null, profile: typeof profile === 'string' ? profile : JSON.stringify(profile) });
+  cache.read({ generation: null, profile: typeof profile === 'string' ? profile : JSON.stringify(profile) });
 
 describe('ProfileCache.read', () => {
   it('gives back exactly what fill stored, with dates as dates', () => {
@@ -46,11 +46,11 @@ describe('ProfileCache.read', () => {
     ]) {
       expect(read(damaged), JSON.stringify(damaged)).toBeUndefined();
     }
-    expect(cache.read({ live: true, generation: null, profile: null })).toBeUndefined();
+    expect(cache.read({ generation: null, profile: null })).toBeUndefined();
   });
 
   it('is off with a TTL of 0', () => {
-    const off = new ProfileCache({} as TokenAllowlist, 0, silentLogger);
-    expect(off.read({ live: true, generation: null, profile: JSON.stringify(stored) })).toBeUndefined();
+    const off = new ProfileCache({} as ProfileStore, 0, silentLogger);
+    expect(off.read({ generation: null, profile: JSON.stringify(stored) })).toBeUndefined();
   });
 });

@@ -2,22 +2,25 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Migrator } from '@mikro-orm/migrations';
+import type { EntityClass } from '@mikro-orm/core';
 import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { PGliteDriver } from 'mikro-orm-pglite';
-import type { Config } from '../../config/index';
+import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import type { DependencyBreaker } from '../DependencyBreaker';
 import { isConnectivityFailure } from '../dependencyFailures';
-import { entities } from './entities';
 import { migrationsList } from '../../../migrations';
 
 // Resolved from this file so the same options work from the sources (`<root>/migrations`, `.ts`) and
 // from the build (`dist/migrations`, `.js`).
-const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+const MIGRATIONS_DIR = path.resolve(__dirname, '../../../migrations');
 
-export type DatabaseSettings = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'dependencyTimeoutMs'>;
+export type DatabaseSettings = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'dependencyTimeoutMs'> & {
+  /** Every entity of the service (src/entities.ts): the database layer does not know the features. */
+  readonly entities: readonly EntityClass<object>[];
+};
 
-export function usesEmbeddedDatabase(settings: DatabaseSettings): boolean {
+export function usesEmbeddedDatabase(settings: Pick<Config, 'databaseUrl'>): boolean {
   return settings.databaseUrl === undefined;
 }
 
@@ -34,7 +37,7 @@ export function buildOrmOptions(
   breaker?: DependencyBreaker,
 ): Options {
   const common: Options = {
-    entities,
+    entities: [...settings.entities],
     extensions: [Migrator],
     // Explicit column types everywhere: no reflection package, no runner-specific metadata.
     discovery: { warnWhenNoEntities: true },

@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { ServiceUnavailableError } from '../../graphql/errors';
+import { DependencyUnavailableError } from '../../core/errors';
 
 /**
  * bcrypt is CPU work: bcryptjs's async API still holds the event loop for tens of milliseconds per call,
  * so every other request would wait behind a login. Hashing runs here, on a fixed set of worker threads.
  * The queue in front of them is bounded in length and in waiting time: under a login storm new hash
- * jobs fail fast with SERVICE_UNAVAILABLE instead of piling up without limit.
+ * jobs fail fast (DependencyUnavailableError: SERVICE_UNAVAILABLE to clients) instead of piling up without limit.
  */
 
 type Job =
@@ -89,21 +89,21 @@ export class HashPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const pending of this.queue.splice(0)) this.fail(pending, new ServiceUnavailableError());
+    for (const pending of this.queue.splice(0)) this.fail(pending, new DependencyUnavailableError('hashing'));
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
   private run(job: Job): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new ServiceUnavailableError());
+      if (this.closed) return reject(new DependencyUnavailableError('hashing'));
       const pending: Pending = { job, queuedAt: performance.now(), resolve, reject };
       const idle = this.slots.find((slot) => !slot.current && !slot.dead);
       if (idle) return this.dispatch(idle, pending);
-      if (this.queue.length >= this.options.maxQueue) return reject(new ServiceUnavailableError());
+      if (this.queue.length >= this.options.maxQueue) return reject(new DependencyUnavailableError('hashing'));
       pending.timer = setTimeout(() => {
         const index = this.queue.indexOf(pending);
         if (index >= 0) this.queue.splice(index, 1);
-        reject(new ServiceUnavailableError());
+        reject(new DependencyUnavailableError('hashing'));
       }, this.options.queueTimeoutMs);
       this.queue.push(pending);
     });
@@ -148,7 +148,7 @@ export class HashPool {
       const pending = slot.current;
       slot.current = undefined;
       slot.dead = true;
-      if (pending) this.fail(pending, new ServiceUnavailableError());
+      if (pending) this.fail(pending, new DependencyUnavailableError('hashing'));
       if (this.closed) return;
       const replace = () => {
         const index = this.slots.indexOf(slot);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../logger';
-import type { MailMessage, MailTransport } from './MailQueue';
+import type { MailMessage, MailTransport } from './MailDelivery';
 
 /** Sends through an SMTP server (SMTP_URL, e.g. smtp://user:pass@mail.example:587). */
 export class SmtpTransport implements MailTransport {

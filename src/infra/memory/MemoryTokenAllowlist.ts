@@ -1,4 +1,4 @@
-import type { TokenAllowlist, ViewerLookup } from '../../sessions/TokenAllowlist';
+import type { TokenAllowlist } from '../../core/TokenAllowlist';
 
 interface Entry {
   sessionId: string;
@@ -8,7 +8,6 @@ interface Entry {
 /**
  * In-process allowlist for zero-config development. It lives in this process only: tokens die on
  * restart and a second instance would not see them, which is why start-up logs a warning when used.
- * It caches no profiles: with one process and an embedded database, `me` reads the row.
  */
 export class MemoryTokenAllowlist implements TokenAllowlist {
   /** userId -> (jti -> entry) */
@@ -30,14 +29,6 @@ export class MemoryTokenAllowlist implements TokenAllowlist {
     const entry = this.byUser.get(userId)?.get(jti);
     return entry !== undefined && entry.expiresAt > this.now();
   }
-
-  async lookup(userId: string, jti: string): Promise<ViewerLookup> {
-    return { live: await this.isLive(userId, jti), profile: null, generation: null };
-  }
-
-  async cacheProfile(): Promise<void> {}
-
-  async forgetProfile(): Promise<void> {}
 
   async revokeSession(userId: string, sessionId: string): Promise<number> {
     return this.revokeWhere(userId, (entry) => entry.sessionId === sessionId);

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import type { TokenAllowlist } from '../../core/TokenAllowlist';
 import type { ResilientRedis } from './ResilientRedis';
-import type { TokenAllowlist, ViewerLookup } from '../../sessions/TokenAllowlist';
 
 /**
  * Reads a user's index and deletes the matching tokens (those of one session, or all when ARGV[2] is
@@ -23,20 +22,6 @@ return revoked
 `;
 
 /**
- * Caches a profile only while the generation is still the one the reader saw before it read the
- * database. `forgetProfile` moves the generation on after every committed change, so a profile read
- * before a change can never be stored after it (the race a plain "delete on write" leaves open).
- */
-const CACHE_PROFILE_SCRIPT = `
-if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-return 1
-`;
-
-/** How long a generation outlives the change that set it: far longer than any read that began before. */
-const GENERATION_TTL_SECONDS = 3600;
-
-/**
  * Allowlist in Redis, shared by every instance of the service.
  *
  * Keys (the `{userId}` hash tag keeps a user's keys in one Redis Cluster slot, so the multi-key
@@ -44,8 +29,8 @@ const GENERATION_TTL_SECONDS = 3600;
  *   <prefix>at:{<userId>}:<jti>   the token's session id, expires at the token's `exp`
  *   <prefix>user:{<userId>}:at    sorted set of "<sessionId>/<jti>" scored by expiry: the per-user
  *                                 index that makes "revoke a session" and "revoke all" one call
- *   <prefix>profile:{<userId>}    the user's profile (JSON) for `me`, for a configured time
- *   <prefix>profile:{<userId>}:gen  a random value replaced by every `forgetProfile`
+ * The profile cache (RedisProfileStore) keeps its keys under the same hash tag, so `me` reads both in
+ * one round trip on one node.
  * Needs Redis 7 or newer (PEXPIREAT with NX/GT).
  */
 export class RedisTokenAllowlist implements TokenAllowlist {
@@ -81,33 +66,6 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return (await this.call((client) => client.exists(this.tokenKey(userId, jti)))) === 1;
   }
 
-  async lookup(userId: string, jti: string): Promise<ViewerLookup> {
-    // One MGET: the three keys share the user's hash tag, so this is one command on one cluster slot.
-    const [token, profile, generation] = await this.call((client) =>
-      client.mGet([this.tokenKey(userId, jti), this.profileKey(userId), this.generationKey(userId)]),
-    );
-    return { live: token !== null, profile, generation };
-  }
-
-  async cacheProfile(userId: string, generation: string | null, profile: string, ttlSeconds: number): Promise<void> {
-    await this.call((client) =>
-      client.eval(CACHE_PROFILE_SCRIPT, {
-        keys: [this.profileKey(userId), this.generationKey(userId)],
-        arguments: [generation ?? '', profile, String(ttlSeconds)],
-      }),
-    );
-  }
-
-  async forgetProfile(userId: string): Promise<void> {
-    await this.call((client) =>
-      client
-        .multi()
-        .set(this.generationKey(userId), randomBytes(12).toString('base64url'), { expiration: { type: 'EX', value: GENERATION_TTL_SECONDS } })
-        .del(this.profileKey(userId))
-        .exec(),
-    );
-  }
-
   revokeSession(userId: string, sessionId: string): Promise<number> {
     return this.revokeMatching(userId, sessionId);
   }
@@ -130,22 +88,11 @@ export class RedisTokenAllowlist implements TokenAllowlist {
     return this.redis.ping();
   }
 
-  /** The connection belongs to whoever made it (start-up), and is closed there. */
-  async close(): Promise<void> {}
-
   private tokenKey(userId: string, jti: string): string {
     return `${this.prefix}at:{${userId}}:${jti}`;
   }
 
   private indexKey(userId: string): string {
     return `${this.prefix}user:{${userId}}:at`;
-  }
-
-  private profileKey(userId: string): string {
-    return `${this.prefix}profile:{${userId}}`;
-  }
-
-  private generationKey(userId: string): string {
-    return `${this.prefix}profile:{${userId}}:gen`;
   }
 }

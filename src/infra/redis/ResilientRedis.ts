@@ -1,6 +1,7 @@
 import { ErrorReply } from 'redis';
-import { throttledErrorLog, type RedisClient, type RedisConnection } from './connect';
-import { ServiceUnavailableError } from '../../graphql/errors';
+import { throttledErrorLog } from '../logger';
+import type { RedisClient, RedisConnection } from './connect';
+import { DependencyUnavailableError } from '../../core/errors';
 import type { Logger } from '../logger';
 import { DependencyBreaker } from '../DependencyBreaker';
 
@@ -13,7 +14,7 @@ const PROBE_INTERVAL_MS = 200;
  * - each command gets the dependency timeout; a client still (re)connecting is waited for within it;
  * - a connection that stops answering, or a cluster whose slot map is out of date, is replaced;
  * - once Redis is seen down (no answer in time, no connection), every command fails at once
- *   (SERVICE_UNAVAILABLE) until a background probe gets an answer, instead of each waiting its whole
+ *   (DependencyUnavailableError, SERVICE_UNAVAILABLE to clients) until a background probe gets an answer, instead of each waiting its whole
  *   timeout: `DependencyBreaker`.
  */
 export class ResilientRedis {
@@ -41,10 +42,10 @@ export class ResilientRedis {
 
   /** Runs one command: within the time budget, failing closed, and at once while Redis is known down. */
   run<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
-    if (this.breaker.isDown) return Promise.reject(new ServiceUnavailableError());
+    if (this.breaker.isDown) return Promise.reject(new DependencyUnavailableError('redis'));
     return this.call(command).catch((error: unknown) => {
       if (error instanceof Outage) this.breaker.trip(error.reason);
-      throw new ServiceUnavailableError();
+      throw new DependencyUnavailableError('redis');
     });
   }
 

@@ -7,7 +7,7 @@ import {
   SocketClosedUnexpectedlyError,
 } from 'redis';
 import type { RedisTarget } from '../../config/index';
-import type { Logger } from '../logger';
+import { throttledErrorLog, type Logger } from '../logger';
 
 /** The command API the token store and the rate limiter are written against: node-redis's client's. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -169,17 +169,4 @@ function nodeOptions(url: string) {
     ...(parsed.password && { password: decodeURIComponent(parsed.password) }),
   };
   return { credentials, tls: parsed.protocol === 'rediss:' ? { tls: true as const } : {} };
-}
-
-/**
- * Logs an error at most once every 10 s: a down Redis emits one per reconnect attempt, and every
- * request fails the same way while it is away.
- */
-export function throttledErrorLog(logger: Logger, message: string): (error: unknown) => void {
-  let lastLogged = 0;
-  return (error: unknown) => {
-    if (Date.now() - lastLogged < 10_000) return;
-    lastLogged = Date.now();
-    logger.error(message, { error: error instanceof Error ? error.message : String(error) });
-  };
 }

@@ -1,5 +1,6 @@
-import { createUnionType, Field, InputType, ObjectType } from 'type-graphql';
-import { InvalidInputError } from '../../../graphql/errors';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { InvalidCredentialsError, InvalidInputError, RateLimitedError } from '../../../graphql/errors';
+import { resultUnion } from '../../../graphql/results';
 import { UserType } from '../../../graphql/types/UserType';
 
 @InputType('UpdateMeInput', { description: 'Profile changes. Omitted or null fields are left as they are.' })
@@ -15,14 +16,19 @@ export class UpdateMeInput {
 export class UpdateMeSuccess {
   @Field(() => UserType, { description: 'The user after the update.' })
   user: UserType;
-
-  constructor(user: UserType) {
-    this.user = user;
-  }
 }
 
-export const UpdateMeResult = createUnionType({
-  name: 'UpdateMeResult',
-  description: 'The outcome of `updateMe`.',
-  types: () => [UpdateMeSuccess, InvalidInputError] as const,
-});
+@ObjectType('AccountDeleted', { description: 'The account and everything of it were deleted; every token stopped working.' })
+export class AccountDeleted {
+  @Field(() => Boolean, { description: 'Always true.' })
+  deleted: boolean;
+}
+
+export const UpdateMeResult = resultUnion('UpdateMeResult', 'The outcome of `updateMe`.', { 'me-updated': UpdateMeSuccess }, [InvalidInputError]);
+
+export const DeleteAccountResult = resultUnion(
+  'DeleteAccountResult',
+  'The outcome of `deleteAccount`.',
+  { 'account-deleted': AccountDeleted },
+  [InvalidCredentialsError, RateLimitedError],
+);

@@ -1,16 +1,16 @@
 import { Arg, Args, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
-import type { AccessClaims } from '../../../sessions/AccessTokens';
-import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
+import type { ViewerContext } from '../../../core/context';
 import type { RequestContext } from '../../../graphql/context';
-import { LoginArgs, LoginResult, RefreshResult, RegisterInput, RegisterResult } from './types';
-import { ChangePasswordResult } from '../../sessions/graphql/types';
 import { HashesPassword } from '../../../graphql/limits';
-import { CurrentViewer, RequiresViewer } from '../../../graphql/viewer';
-import { presentedRefreshToken, SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
+import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
+import { EmailAddress } from '../../../graphql/scalars';
+import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
+import { SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
+import { ChangePasswordResult, LoginArgs, LoginResult, RegisterInput, RegisterResult, ResetPasswordResult } from './types';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)
-export class AuthResolver {
+export class PasswordResolver {
   @HashesPassword()
   @Mutation(() => RegisterResult, {
     description: 'Creates an account and signs it in (a new session). Ignores any `Authorization` header.',
@@ -20,7 +20,7 @@ export class AuthResolver {
     @Arg('input', () => RegisterInput, { description: 'The new account; every invalid field is reported at once.' }) input: RegisterInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.auth.register(input, ctx.client);
+    return ctx.services.password.register(ctx.service, input);
   }
 
   @HashesPassword()
@@ -30,26 +30,7 @@ export class AuthResolver {
   })
   @SetsRefreshCookie()
   login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.auth.login(email, password, ctx.client);
-  }
-
-  @Mutation(() => RefreshResult, {
-    description:
-      'Exchanges a refresh token (the argument, or else the refresh cookie) for a new access token and a new ' +
-      'refresh token; the old refresh token is retired. Ignores any `Authorization` header.',
-  })
-  @SetsRefreshCookie()
-  refreshToken(
-    @Arg('refreshToken', () => String, {
-      nullable: true,
-      description:
-        'The refresh token from the last register, login or refresh. Leave it out to use the refresh cookie ' +
-        '(browser apps, with `X-Refresh-Token-Transport: cookie`).',
-    })
-    refreshToken: string | null | undefined,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return ctx.services.sessions.refresh(presentedRefreshToken(refreshToken, ctx), ctx.client);
+    return ctx.services.password.login(ctx.service, email, password);
   }
 
   @RequiresViewer()
@@ -60,9 +41,33 @@ export class AuthResolver {
   changePassword(
     @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
     @Arg('newPassword', () => String, { description: 'The new password: 8 to 1,024 characters, not a common one.' }) newPassword: string,
-    @CurrentViewer() viewer: AccessClaims,
+    @AsViewer() viewer: ViewerContext,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.auth.changePassword(viewer, currentPassword, newPassword);
+    return ctx.services.password.changePassword(viewer, currentPassword, newPassword);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a password reset link if an account has this address. Always true, at once: the answer does not ' +
+      'say whether the account exists.',
+  })
+  requestPasswordReset(
+    @Arg('email', () => EmailAddress, { description: 'The address the account signs in with.' }) email: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.password.requestPasswordReset(ctx.service, email);
+  }
+
+  @HashesPassword()
+  @Mutation(() => ResetPasswordResult, {
+    description: 'Sets a new password with the token from a reset link, and ends every session of the account.',
+  })
+  resetPassword(
+    @Arg('token', () => String, { description: 'The `token` query parameter of the emailed reset link.' }) token: string,
+    @Arg('newPassword', () => String, { description: 'The new password: 8 to 1,024 characters, not a common one.' }) newPassword: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.services.password.resetPassword(ctx.service, token, newPassword);
   }
 }

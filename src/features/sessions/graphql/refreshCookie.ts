@@ -1,19 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { isFailure } from '../../../core/results';
 import type { RequestContext } from '../../../graphql/context';
+import { forbidden } from '../../../graphql/errors';
 import { clearedRefreshCookieHeader, refreshCookieHeader, type CookieSettings } from '../../../http/cookies';
-import { InvalidRefreshTokenError, RefreshTokenReusedError, TopLevelCode } from '../../../graphql/errors';
-import { AuthSuccess } from '../../password/graphql/types';
-import { RevokeSessionSuccess } from './types';
-import { AccountDeleted } from '../../email-links/graphql/types';
+import type { SignedIn } from '../../../sessions/SessionService';
 
 /**
  * The refresh-token cookie, seen from the GraphQL layer (the HTTP side is cookies.ts). Services know
  * nothing of it: they return an AuthSuccess or end a session, and the marked root fields below turn
  * that into a cookie to set or clear; the plugin writes it as the response's `Set-Cookie`.
  */
-export type PendingRefreshCookie = { token: string; expiresAt: Date } | 'clear';
 
 /**
  * register, login and refreshToken. With cookie transport the refresh token goes into the cookie and
@@ -31,12 +28,12 @@ export function ClearsRefreshCookie(): MethodDecorator {
 
 const setsRefreshCookie: MiddlewareFn<RequestContext> = async ({ context, args }, next) => {
   const result: unknown = await next();
-  if (result instanceof AuthSuccess && context.refreshCookie.wanted && result.refreshToken) {
+  if (isSignedIn(result) && context.refreshCookie.wanted && result.refreshToken) {
     context.pendingRefreshCookie = { token: result.refreshToken, expiresAt: result.refreshTokenExpiresAt };
     result.refreshToken = null;
   }
   const usedCookie = args.refreshToken == null && context.refreshCookie.token !== undefined;
-  if (usedCookie && (result instanceof InvalidRefreshTokenError || result instanceof RefreshTokenReusedError)) {
+  if (usedCookie && isFailure(result) && (result.code === 'INVALID_REFRESH_TOKEN' || result.code === 'REFRESH_TOKEN_REUSED')) {
     context.pendingRefreshCookie = 'clear';
   }
   return result;
@@ -46,13 +43,18 @@ const clearsRefreshCookie: MiddlewareFn<RequestContext> = async ({ context }, ne
   const result: unknown = await next();
   const { wanted, token, refused } = context.refreshCookie;
   if (!wanted && token === undefined && refused === undefined) return result;
+  const kind = typeof result === 'object' && result !== null ? (result as { kind?: unknown }).kind : undefined;
   const ended =
     result === true ||
-    result instanceof AccountDeleted ||
-    (result instanceof RevokeSessionSuccess && result.sessionId === (await currentSessionId(context)));
+    kind === 'account-deleted' ||
+    (kind === 'session-revoked' && (result as { sessionId: string }).sessionId === (await currentSessionId(context)));
   if (ended) context.pendingRefreshCookie = 'clear';
   return result;
 };
+
+function isSignedIn(result: unknown): result is SignedIn {
+  return typeof result === 'object' && result !== null && (result as { kind?: unknown }).kind === 'signed-in';
+}
 
 async function currentSessionId(context: RequestContext): Promise<string | undefined> {
   const state = await context.auth();
@@ -67,9 +69,7 @@ async function currentSessionId(context: RequestContext): Promise<string | undef
 export function presentedRefreshToken(argument: string | null | undefined, context: RequestContext): string | undefined {
   if (argument != null) return argument;
   const { token, refused } = context.refreshCookie;
-  if (refused) {
-    throw new GraphQLError(refused, { extensions: { code: TopLevelCode.FORBIDDEN, http: { status: 403 } } });
-  }
+  if (refused) throw forbidden(refused);
   return token;
 }
 

@@ -1,7 +1,8 @@
-import { createUnionType, Field, ID, Int, ObjectType } from 'type-graphql';
-import { InvalidCredentialsError, InvalidInputError, RateLimitedError, SessionNotFoundError } from '../../../graphql/errors';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { InvalidRefreshTokenError, RateLimitedError, RefreshTokenReusedError, SessionNotFoundError } from '../../../graphql/errors';
+import { resultUnion } from '../../../graphql/results';
 import { DateTime } from '../../../graphql/scalars';
-import { UserType } from '../../../graphql/types/UserType';
+import { AuthSuccess } from '../../../graphql/types/AuthSuccess';
 
 @ObjectType('Session', { description: 'A signed-in device or browser of the viewer.' })
 export class SessionType {
@@ -31,36 +32,18 @@ export class SessionType {
 export class RevokeSessionSuccess {
   @Field(() => ID, { description: 'The ended session.' })
   sessionId: string;
-
-  constructor(sessionId: string) {
-    this.sessionId = sessionId;
-  }
 }
 
-export const RevokeSessionResult = createUnionType({
-  name: 'RevokeSessionResult',
-  description: 'The outcome of `revokeSession`.',
-  types: () => [RevokeSessionSuccess, SessionNotFoundError] as const,
-});
+export const RevokeSessionResult = resultUnion(
+  'RevokeSessionResult',
+  'The outcome of `revokeSession`.',
+  { 'session-revoked': RevokeSessionSuccess },
+  [SessionNotFoundError],
+);
 
-@ObjectType('ChangePasswordSuccess', {
-  description: 'The password was changed; every other session was ended, this one goes on.',
-})
-export class ChangePasswordSuccess {
-  @Field(() => UserType, { description: 'The signed-in user.' })
-  user: UserType;
-
-  @Field(() => Int, { description: 'How many other sessions were ended.' })
-  endedSessions: number;
-
-  constructor(user: UserType, endedSessions: number) {
-    this.user = user;
-    this.endedSessions = endedSessions;
-  }
-}
-
-export const ChangePasswordResult = createUnionType({
-  name: 'ChangePasswordResult',
-  description: 'The outcome of `changePassword`.',
-  types: () => [ChangePasswordSuccess, InvalidCredentialsError, InvalidInputError, RateLimitedError] as const,
-});
+export const RefreshResult = resultUnion(
+  'RefreshResult',
+  'The outcome of `refreshToken`.',
+  { 'signed-in': AuthSuccess },
+  [InvalidRefreshTokenError, RefreshTokenReusedError, RateLimitedError],
+);

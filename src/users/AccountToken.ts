@@ -1,5 +1,5 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { User } from '../../users/User';
+import { User } from './User';
 
 export type AccountTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 

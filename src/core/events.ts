@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ServiceContext } from './context';
+
+/**
+ * What happens to an account, as a fact other modules can react to. Published inside the transaction
+ * that makes it true, so what reacts inside it (a security log entry, a notice in the mail outbox)
+ * commits or rolls back with it; what reacts after commit (dropping a cached profile) runs only once
+ * it is true. No event carries a password, a token or a hash.
+ */
+export type AccountEvent =
+  | { readonly type: 'registered'; readonly userId: string; readonly email: string }
+  | { readonly type: 'signed-in'; readonly userId: string; readonly sessionId: string; readonly methods: readonly string[] }
+  /** A wrong credential for an account that exists (unknown accounts have nothing to record it on). */
+  | { readonly type: 'sign-in-failed'; readonly userId: string }
+  | { readonly type: 'password-changed'; readonly userId: string; readonly email: string }
+  | { readonly type: 'password-reset'; readonly userId: string; readonly email: string }
+  | { readonly type: 'email-change-requested'; readonly userId: string; readonly email: string; readonly newEmail: string }
+  | { readonly type: 'email-changed'; readonly userId: string; readonly oldEmail: string; readonly newEmail: string }
+  | { readonly type: 'email-verified'; readonly userId: string }
+  | { readonly type: 'profile-updated'; readonly userId: string }
+  | { readonly type: 'session-revoked'; readonly userId: string; readonly sessionId: string }
+  | { readonly type: 'signed-out-everywhere'; readonly userId: string }
+  | { readonly type: 'account-deleted'; readonly userId: string; readonly email: string };
+
+export type AccountEventType = AccountEvent['type'];
+
+/** Where and when an event happened: from the request that caused it. */
+export interface EventOrigin {
+  readonly at: Date;
+  readonly context: ServiceContext;
+  /** The session of the request, when it came from a signed-in user. */
+  readonly sessionId?: string;
+}
+
+/** A message for the mail outbox: written with the transaction, sent after it commits. */
+export interface OutgoingMail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** A message carrying a link is of no use once the link has expired: it is not sent after that. */
+  readonly linkTtlSeconds?: number;
+}
+
+/** One database transaction, with what may be done in it besides queries. */
+export interface Tx {
+  readonly em: EntityManager;
+  readonly origin: EventOrigin;
+  /** Records an event: in-transaction listeners run now, after-commit ones once it commits. */
+  publish(event: AccountEvent): Promise<void>;
+  /** Puts a message in the mail outbox, in this transaction. */
+  mail(message: OutgoingMail): void;
+  /**
+   * A step to run once the work is done, just before commit: writes to Redis (revoking tokens), which
+   * cannot roll back, so they come after every database write that could still fail. If one fails,
+   * the transaction rolls back.
+   */
+  beforeCommit(step: () => Promise<unknown>): void;
+}
+
+/** What a module does when an event happens. */
+export interface EventListener {
+  /** Runs inside the transaction; a failure rolls the change back. */
+  inTransaction?(tx: Tx, event: AccountEvent): Promise<void>;
+  /** Runs after commit; best effort (a failure is logged, the change stands). */
+  afterCommit?(event: AccountEvent, origin: EventOrigin): Promise<void>;
+}

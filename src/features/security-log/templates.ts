@@ -1,0 +1,22 @@
+import { compose } from '../../infra/mail/compose';
+
+/** Notices of changes to an account, sent to whoever can act on them (OWASP ASVS 5 V6.3.7). */
+export const noticeMail = {
+  passwordChanged: (to: string) =>
+    compose(to, 'Your password was changed', [
+      'The password of the account with this email address was just changed, and every other session was signed out.',
+      'If it was not you, reset your password now with "Forgot password", and check the sessions of your account.',
+    ]),
+
+  passwordReset: (to: string) =>
+    compose(to, 'Your password was reset', [
+      'The password of the account with this email address was just reset through an emailed link, and every session was signed out.',
+      'If it was not you, reset your password again now: someone may be able to read your email.',
+    ]),
+
+  emailChanged: (to: string, newEmail: string) =>
+    compose(to, 'Your sign-in email address was changed', [
+      `The account that used this address now signs in with ${newEmail}.`,
+      'If it was not you, contact us at once: your account may have been taken over.',
+    ]),
+};
