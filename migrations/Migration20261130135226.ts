@@ -11,14 +11,12 @@ export class Migration20261130135226 extends Migration {
     this.addSql(`create table "mail_outbox" ("id" uuid not null, "recipient" varchar(254) not null, "subject" varchar(200) not null, "text" text null, "html" text null, "created_at" timestamptz(3) not null, "expires_at" timestamptz(3) not null, "attempts" int not null default 0, "next_attempt_at" timestamptz(3) not null, "leased_until" timestamptz(3) null, "sent_at" timestamptz(3) null, "gave_up_at" timestamptz(3) null, constraint "mail_outbox_pkey" primary key ("id"));`);
     this.addSql(`create index "mail_outbox_due_index" on "mail_outbox" ("next_attempt_at") where "sent_at" is null and "gave_up_at" is null;`);
 
-    this.addSql(`create table "security_events" ("id" uuid not null, "user_id" uuid null, "type" varchar(40) not null, "created_at" timestamptz(3) not null, "ip_address" varchar(64) null, "user_agent" varchar(512) null, "session_id" uuid null, constraint "security_events_pkey" primary key ("id"));`);
+    this.addSql(`create table "security_events" ("id" bigserial primary key, "user_id" uuid null, "type" varchar(40) not null, "created_at" timestamptz(3) not null, "ip_address" varchar(64) null, "user_agent" varchar(512) null, "session_id" uuid null);`);
     this.addSql(`create index "security_events_created_index" on "security_events" ("created_at");`);
-    this.addSql(`create index "security_events_user_created_index" on "security_events" ("user_id", "created_at", "id");`);
-
-    this.addSql(`create table "password_credentials" ("user_id" uuid not null, "password_hash" varchar(100) not null, "created_at" timestamptz(3) not null, "updated_at" timestamptz(3) not null, constraint "password_credentials_pkey" primary key ("user_id"));`);
-
+    this.addSql(`create index "security_events_user_id_index" on "security_events" ("user_id", "id");`);
     this.addSql(`alter table "security_events" add constraint "security_events_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`create table "password_credentials" ("user_id" uuid not null, "password_hash" varchar(100) not null, "created_at" timestamptz(3) not null, "updated_at" timestamptz(3) not null, constraint "password_credentials_pkey" primary key ("user_id"));`);
     this.addSql(`alter table "password_credentials" add constraint "password_credentials_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
 
     this.addSql(

@@ -38,6 +38,8 @@ export interface RunningApp {
   services: Services;
   /** Runs every periodic task once, now (pruning): for tests and operators. */
   runTasks(): Promise<void>;
+  /** Sends the mail that is due, now, instead of at the next poll; returns how many were sent. */
+  deliverMail(): Promise<number>;
   /** Graceful: stop accepting, drain in-flight requests, then close the pool, Redis and PostgreSQL. */
   close(): Promise<void>;
 }
@@ -214,6 +216,7 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
       runTasks: async () => {
         for (const task of tasks) await task.run();
       },
+      deliverMail: () => delivery.deliverDue(),
       close: () => runAll(cleanups, logger),
     };
   } catch (error) {

@@ -25,6 +25,10 @@ export class SmtpReceiver {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
+      // No reverse DNS of the client (loopback): the test machine may have no resolver to ask.
+      disableReverseLookup: true,
+      // An outage is simulated with stop(): open (pooled) client connections are cut at once, not awaited.
+      closeTimeout: 50,
       logger: false,
       onData: (stream, _session, callback) => {
         simpleParser(stream).then(

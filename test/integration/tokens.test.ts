@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN, LOGOUT, ME, newUser, registered, startTestApp, TEST_JWT_SECRET, UPDATE_ME, type TestApp } from '../helpers/testApp';
 import { REDIS_URL } from '../helpers/services';
@@ -251,5 +251,36 @@ describe('documents that mix signed-in and anonymous fields', () => {
     const { token } = await registered(t.gql);
     const res = await t.gql(mixed, { input: newUser() }, token);
     expect(res.body.data).toEqual({ register: { __typename: 'AuthSuccess' }, logout: true });
+  });
+});
+
+describe('how a session was signed in', () => {
+  it('is in every access token of the session (amr, auth_time), kept across refreshes, and in the session row', async () => {
+    const input = newUser();
+    await t.gql(
+      'mutation($i: RegisterInput!) { register(input: $i) { __typename } }',
+      { i: input },
+    );
+    const before = Math.floor((Date.now() + clockOffsetMs) / 1000);
+    const login = (await t.gql(LOGIN, { email: input.email, password: input.password })).body.data.login;
+    const claims = decodeJwt(login.accessToken);
+    // RFC 8176: a password.
+    expect(claims.amr).toEqual(['pwd']);
+    expect(claims.auth_time).toBeGreaterThanOrEqual(before - 1);
+    expect(claims.auth_time).toBeLessThanOrEqual(claims.iat as number);
+
+    clockOffsetMs += 120_000;
+    const refreshed = (
+      await t.gql('mutation($r: String!) { refreshToken(refreshToken: $r) { ... on AuthSuccess { accessToken } } }', { r: login.refreshToken })
+    ).body.data.refreshToken;
+    const later = decodeJwt(refreshed.accessToken);
+    // A refresh is not a sign-in: the methods and the time stay those of the sign-in.
+    expect(later.amr).toEqual(['pwd']);
+    expect(later.auth_time).toBe(claims.auth_time);
+    expect(later.iat as number).toBeGreaterThanOrEqual((claims.iat as number) + 119);
+
+    const { rows } = await t.db.query('select auth_methods, auth_time from sessions where id = $1', [claims.sid]);
+    expect(rows[0].auth_methods).toEqual(['pwd']);
+    expect(Math.floor(rows[0].auth_time.getTime() / 1000)).toBe(claims.auth_time);
   });
 });

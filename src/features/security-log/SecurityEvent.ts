@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { User } from '../../users/User';
 
@@ -22,13 +21,14 @@ export type SecurityEventType =
  * entries; what stays is one `ACCOUNT_DELETED` entry without a user, an address or a user agent.
  */
 @Entity({ tableName: 'security_events' })
-@Index({ name: 'security_events_user_created_index', properties: ['user', 'createdAt', 'id'] })
+@Index({ name: 'security_events_user_id_index', properties: ['user', 'id'] })
 @Index({ name: 'security_events_created_index', properties: ['createdAt'] })
 export class SecurityEvent {
   [OptionalProps]?: 'id' | 'user' | 'ipAddress' | 'userAgent' | 'sessionId';
 
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
+  /** In the order entries were written: the log's order (clocks of several instances may disagree). */
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id: string;
 
   /** Null only for the record that an account (no longer named) was deleted. */
   @ManyToOne(() => User, { deleteRule: 'cascade', ref: true, nullable: true })
