@@ -2,24 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
-import { buildClientSchema, getIntrospectionQuery, printSchema, stripIgnoredCharacters } from 'graphql';
+import { buildClientSchema, printSchema, stripIgnoredCharacters } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import exampleCodegen from '../../examples/web/codegen';
 import { createSchema } from '../../src/graphql/schema';
+import { FULL_INTROSPECTION_OPTIONS, FULL_INTROSPECTION_QUERY } from '../helpers/introspection';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 
-/**
- * What Apollo Sandbox, GraphiQL, Postman and graphql-codegen do on first contact: load the schema
- * from the URL with the standard introspection query, every option on.
- */
-const FULL = {
-  descriptions: true,
-  specifiedByUrl: true,
-  directiveIsRepeatable: true,
-  schemaDescription: true,
-  inputValueDeprecation: true,
-  oneOf: true,
-} as const;
 const EXAMPLE = path.resolve(__dirname, '../../examples/web');
 
 let t: TestApp;
@@ -30,7 +19,7 @@ afterAll(() => t?.close());
 
 describe('introspection in development', () => {
   it('answers the full getIntrospectionQuery() over HTTP with exactly the schema the code defines', async () => {
-    const res = await t.gql(getIntrospectionQuery(FULL));
+    const res = await t.gql(FULL_INTROSPECTION_QUERY);
     expect(res.status, res.text).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(printSchema(buildClientSchema(res.body.data))).toBe(printSchema(await createSchema()));
@@ -44,11 +33,11 @@ describe('introspection in development', () => {
       return fetch(input, init);
     };
     // The URL loader builds its query with getIntrospectionQuery() from these options.
-    const schema = { [t.url]: { ...FULL, customFetch } } as Types.Schema;
+    const schema = { [t.url]: { ...FULL_INTROSPECTION_OPTIONS, customFetch } } as Types.Schema;
     const files = await generate({ ...exampleCodegen, cwd: EXAMPLE, silent: true, schema, generates: { [target]: output } }, false);
     // It asked with every option on.
     expect(sent).toHaveLength(1);
-    expect(stripIgnoredCharacters(JSON.parse(sent[0]!).query)).toBe(stripIgnoredCharacters(getIntrospectionQuery(FULL)));
+    expect(stripIgnoredCharacters(JSON.parse(sent[0]!).query)).toBe(stripIgnoredCharacters(FULL_INTROSPECTION_QUERY));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       expect(file.content, file.filename).toBe(readFileSync(path.resolve(EXAMPLE, file.filename), 'utf8'));

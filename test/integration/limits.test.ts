@@ -1,6 +1,6 @@
-import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, registered, startTestApp, type TestApp } from '../helpers/testApp';
+import { FULL_INTROSPECTION_QUERY } from '../helpers/introspection';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -94,16 +94,7 @@ describe('one request cannot buy many attempts', () => {
   });
 
   it('lets every tool load the schema with the standard introspection query, and bounds cyclic introspection', async () => {
-    const full = await t.gql(
-      getIntrospectionQuery({
-        descriptions: true,
-        specifiedByUrl: true,
-        directiveIsRepeatable: true,
-        schemaDescription: true,
-        inputValueDeprecation: true,
-        oneOf: true,
-      }),
-    );
+    const full = await t.gql(FULL_INTROSPECTION_QUERY);
     expect(full.status).toBe(200);
     expect(full.body.errors).toBeUndefined();
     expect(full.body.data.__schema.types.map((type: { name: string }) => type.name)).toContain('AuthSuccess');

@@ -180,48 +180,22 @@ describe('malformed and oversized requests', () => {
 });
 
 describe('documents built to make validation expensive', () => {
-  /** The server's own account of a request: its JSON request line (the `ms` is its work on it). */
-  async function requestLine(requestId: string): Promise<{ status: number; ms: number }> {
-    let line: { status: number; ms: number } | undefined;
-    await expect
-      .poll(() => {
-        line = service
-          .output()
-          .split('\n')
-          .filter((l) => l.includes(`"requestId":"${requestId}"`))
-          .map((l) => JSON.parse(l))
-          .find((entry) => entry.msg === 'request');
-        return line;
-      })
-      .toBeDefined();
-    return line!;
-  }
-  async function maxEventLoopDelaySeconds(): Promise<number> {
-    // prom-client reads perf_hooks.monitorEventLoopDelay and resets it on every scrape.
-    const text = await (await fetch(service.url.replace('/graphql', '/metrics'))).text();
-    return Number(/^auth_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)![1]);
-  }
-
-  it('are each refused after a few milliseconds of server work, and never stall the event loop', async () => {
-    // Once each first, as an attacker's stream would find them: compiled code, not the first run's JIT.
-    for (const source of Object.values(HOSTILE_DOCUMENTS)) await gql(source);
-    await maxEventLoopDelaySeconds();
-    const work: Record<string, number> = {};
+  // What each costs is measured by `npm run bench` (the unit test shows that no rule after the
+  // limits walks into them); here: the running service refuses every one with a typed 400 and
+  // goes on answering.
+  it('are each refused with a typed 400, and the service goes on answering', async () => {
     for (const [name, source] of Object.entries(HOSTILE_DOCUMENTS)) {
-      const samples: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const requestId = `hostile-${name}-${i}`;
-        const res = await gql(source, {}, { 'x-request-id': requestId });
-        expect(res.status, name).toBe(400);
-        samples.push((await requestLine(requestId)).ms);
-      }
-      // The least of five: the server's own cost, without the moments another test file took the CPU.
-      work[name] = Math.min(...samples);
+      const res = await gql(source);
+      expect(res.status, name).toBe(400);
+      const errors: Array<{ extensions?: { code?: string } }> = res.json().errors;
+      expect(errors.length, name).toBeGreaterThan(0);
+      // Every response body is checked for stack traces and driver text at the end of the suite.
+      expect(new Set(errors.map((e) => e.extensions?.code)), name).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
     }
-    // Before the limits ran first, some of these took 0.1 to 5 s each.
-    expect(Object.entries(work).filter(([, ms]) => ms > 15)).toEqual([]);
-    expect(await maxEventLoopDelaySeconds()).toBeLessThan(0.1);
-  }, 60_000);
+    const after = await gql('{ __typename }');
+    expect(after.status).toBe(200);
+    expect(after.json().data).toEqual({ __typename: 'Query' });
+  });
 });
 
 describe('production hardening', () => {

@@ -1,9 +1,10 @@
-import { getIntrospectionQuery, Kind, MaxIntrospectionDepthRule, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { Kind, MaxIntrospectionDepthRule, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
 import { checkLimits, MAX_TOKENS, operationLimits } from '../../src/graphql/limits';
 import { createSchema } from '../../src/graphql/schema';
 import { HOSTILE_DOCUMENTS } from '../helpers/hostileDocuments';
+import { FULL_INTROSPECTION_QUERY } from '../helpers/introspection';
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -70,15 +71,7 @@ describe('operation limits', () => {
   });
 
   it('admit what real clients send: the full introspection query and typed-client documents with fragments', () => {
-    const introspection = getIntrospectionQuery({
-      descriptions: true,
-      specifiedByUrl: true,
-      directiveIsRepeatable: true,
-      schemaDescription: true,
-      inputValueDeprecation: true,
-      oneOf: true,
-    });
-    expect(validateAsServer(introspection)).toEqual([]);
+    expect(validateAsServer(FULL_INTROSPECTION_QUERY)).toEqual([]);
     const client = `
       query Me { me { ...Profile ...Verification sessionsCount: __typename } }
       fragment Profile on User { id email firstName lastName }
