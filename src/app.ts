@@ -25,6 +25,7 @@ import { Metrics } from './infra/metrics';
 import { openStores } from './infra/stores';
 import { LoginFlow } from './login/LoginFlow';
 import { ReAuthenticator } from './login/ReAuthenticator';
+import { SecondFactorTickets } from './login/SecondFactors';
 import { AccessTokens } from './sessions/AccessTokens';
 import { Authenticator } from './sessions/Authenticator';
 import { SessionService } from './sessions/SessionService';
@@ -141,7 +142,7 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
       logger,
       now,
       transactions,
-      loginFlow: new LoginFlow(sessions, config.login),
+      loginFlow: new LoginFlow(sessions, transactions, new SecondFactorTickets(stores.ephemeral, now), limits, config.login),
       reauth: new ReAuthenticator(limits, { name: 'current', limit: config.login.checksPerAccount }, config.login.recentSignInSeconds, now),
       sessions,
       limits,

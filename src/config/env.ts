@@ -29,6 +29,8 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 export class EnvReader {
   readonly problems: string[] = [];
+  /** Things to say at start: settings that work but deserve attention (logged as warnings). */
+  readonly warnings: string[] = [];
 
   constructor(
     private readonly env: Env,
@@ -43,6 +45,10 @@ export class EnvReader {
 
   problem(message: string): void {
     this.problems.push(message);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

@@ -310,6 +310,7 @@ export function loadConfig(variables: Env = process.env): Config {
   const features = Object.fromEntries(FEATURES.map((feature) => [feature.name, feature.config(env, core)])) as unknown as FeatureSettings;
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
+  warnings.push(...env.warnings);
   return deepFreeze({ ...core, features });
 }
 

@@ -35,3 +35,14 @@ export class BadArgumentError extends Error {
     this.name = 'BadArgumentError';
   }
 }
+
+/**
+ * The request is allowed in principle but not now, for a reason the user can act on (a set-up that
+ * needs a recent sign-in, one that is already done): its message says what to do.
+ */
+export class NotAllowedNowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAllowedNowError';
+  }
+}

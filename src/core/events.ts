@@ -20,7 +20,12 @@ export type AccountEvent =
   | { readonly type: 'profile-updated'; readonly userId: string }
   | { readonly type: 'session-revoked'; readonly userId: string; readonly sessionId: string }
   | { readonly type: 'signed-out-everywhere'; readonly userId: string }
-  | { readonly type: 'account-deleted'; readonly userId: string; readonly email: string };
+  | { readonly type: 'account-deleted'; readonly userId: string; readonly email: string }
+  /**
+   * Something happened to a way of signing in (an authenticator app, a passkey, a linked identity):
+   * `kind` is declared by the feature that owns it (core/credentialEvents.ts).
+   */
+  | { readonly type: 'credential'; readonly userId: string; readonly email: string; readonly kind: string };
 
 export type AccountEventType = AccountEvent['type'];
 

@@ -37,6 +37,11 @@ export interface RequestContext {
   refreshCookie: RefreshCookieRequest;
   /** Set by root fields that issue or end a session; sent as the Set-Cookie header. */
   pendingRefreshCookie?: PendingRefreshCookie;
+  /**
+   * The user a root field of this request just signed in (an `AuthSuccess`): its private fields may
+   * show in that result though the request carried no token. Set by `SetsRefreshCookie`.
+   */
+  signedInUserId?: string;
   /** Set when a result was a RateLimited failure; sent as the Retry-After header. */
   retryAfter?: number;
   requestId: string;
@@ -86,6 +91,14 @@ export async function requireViewer(ctx: RequestContext): Promise<Viewer> {
   const state = await ctx.auth();
   if (state.kind === 'authenticated') return state.claims;
   throw unauthenticated(state.kind === 'invalid');
+}
+
+/**
+ * Whose private `User` fields (second factors, the security log) this response may show: the account
+ * a root field just signed in, else the viewer's (UNAUTHENTICATED without a token).
+ */
+export async function accountOwnerId(ctx: RequestContext): Promise<string> {
+  return ctx.signedInUserId ?? (await requireViewer(ctx)).userId;
 }
 
 /** The request as a signed-in user's, for services. */

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
-import { BadArgumentError, DependencyUnavailableError, TooManyAttemptsError, ViewerGoneError } from '../core/errors';
+import { BadArgumentError, DependencyUnavailableError, NotAllowedNowError, TooManyAttemptsError, ViewerGoneError } from '../core/errors';
 import type { Failure } from '../core/results';
 import type { TopLevelErrorCode } from './errorCodes';
 
@@ -212,6 +212,7 @@ export function topLevelErrorFor(error: unknown): GraphQLError | undefined {
   if (error instanceof DependencyUnavailableError) return new ServiceUnavailableError();
   if (error instanceof ViewerGoneError) return unauthenticated(true);
   if (error instanceof TooManyAttemptsError) return rateLimited(error.retryAfter);
+  if (error instanceof NotAllowedNowError) return forbidden(error.message);
   if (error instanceof BadArgumentError) {
     return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }

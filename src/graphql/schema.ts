@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { FEATURES } from '../features';
 import { ERROR_TYPES } from './errors';
+import { registerLateEnums } from './lateEnum';
+import { SECOND_FACTOR_TYPES } from './types/secondFactor';
 import { authChecker } from './viewer';
 
 /** Every resolver class; each must carry `@UseMiddleware(RootFieldInterceptor)` (a test checks). */
@@ -10,9 +12,10 @@ export const RESOLVERS = FEATURES.flatMap((feature) => feature.resolvers) as unk
 
 /** Builds the schema from the features' resolvers. Pure: also used by `npm run schema` to emit schema.graphql. */
 export async function createSchema(): Promise<GraphQLSchema> {
+  registerLateEnums();
   const schema = await buildSchema({
     resolvers: RESOLVERS,
-    orphanedTypes: [...ERROR_TYPES, ...FEATURES.flatMap((feature) => feature.types ?? [])],
+    orphanedTypes: [...ERROR_TYPES, ...SECOND_FACTOR_TYPES, ...FEATURES.flatMap((feature) => feature.types ?? [])],
     authChecker,
     // Input rules live in the services and come back as InvalidInputError, not as thrown errors.
     validate: false,

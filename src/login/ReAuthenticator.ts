@@ -1,6 +1,6 @@
 import type { ViewerContext } from '../core/context';
 import type { AttemptLimits, LimitRule } from '../core/AttemptLimits';
-import { failures, type Failure, type RateLimited } from '../core/results';
+import { failure, type Failure, type RateLimited } from '../core/results';
 import type { User } from '../users/User';
 
 /**
@@ -10,6 +10,8 @@ import type { User } from '../users/User';
  */
 export interface ReauthProof {
   readonly password?: string;
+  /** A code from an authenticator app, or a recovery code. */
+  readonly code?: string;
 }
 
 /** One kind of factor a module can check (the password module checks `password`). */
@@ -18,17 +20,24 @@ export interface ReauthFactor {
   offered(proof: ReauthProof): boolean;
   /** Whether the user has this factor at all (a passkey-only account has no password). */
   enrolled(user: User): Promise<boolean>;
-  /** Whether the offered factor is right for this user. */
-  verify(user: User, proof: ReauthProof): Promise<boolean>;
+  /** Whether the offered factor is right for this user (a one-time code is used up by it). */
+  verify(ctx: ViewerContext, user: User, proof: ReauthProof): Promise<boolean>;
+  /**
+   * When the account has this factor, a recent sign-in does not stand in for it: a password, which its
+   * owner can always type. Accounts without one may rely on a recent sign-in instead.
+   */
+  readonly rulesOutRecentSignIn: boolean;
+  /** What to say when the offered factor is wrong. */
+  readonly wrongMessage: string;
 }
 
 export type ReauthRefusal = Failure<'INVALID_CREDENTIALS'> | RateLimited;
 
 /**
- * The one re-authenticator for sensitive changes. A proof is accepted when a factor it offers is right.
- * A user who has none of the factors that can be offered (an account without a password, signed in with
- * a passkey or another provider) may instead rely on a recent sign-in: `auth_time` within the window.
- * Checks are limited per user like logins: a stolen access token must not become unlimited guesses.
+ * The one re-authenticator for sensitive changes. A proof is accepted when every factor it offers is
+ * right: a password, or a code, or both. An account without a password (signed in with a passkey or
+ * another provider) may instead rely on a recent sign-in: `auth_time` within the window. Checks are
+ * limited per user like logins: a stolen access token must not become unlimited guesses.
  */
 export class ReAuthenticator {
   private readonly factors: ReauthFactor[] = [];
@@ -50,15 +59,16 @@ export class ReAuthenticator {
   async verify(ctx: ViewerContext, user: User, proof: ReauthProof): Promise<ReauthRefusal | null> {
     const offered = this.factors.filter((factor) => factor.offered(proof));
     if (offered.length === 0) {
-      const enrolled = await Promise.all(this.factors.map((factor) => factor.enrolled(user)));
+      const required = this.factors.filter((factor) => factor.rulesOutRecentSignIn);
+      const enrolled = await Promise.all(required.map((factor) => factor.enrolled(user)));
       if (!enrolled.includes(true) && this.signedInRecently(ctx)) return null;
-      return failures.invalidCredentials('current');
+      return failure('INVALID_CREDENTIALS', 'Confirm it is you with your current password or a one-time code.');
     }
     // Counted before anything is checked, so a blocked guess costs no work and reveals nothing.
     const limited = await this.limits.hit(this.rule, `user:${user.id}`);
     if (limited) return limited;
     for (const factor of offered) {
-      if (!(await factor.verify(user, proof))) return failures.invalidCredentials('current');
+      if (!(await factor.verify(ctx, user, proof))) return failure('INVALID_CREDENTIALS', factor.wrongMessage);
     }
     await this.limits.reset(this.rule, `user:${user.id}`);
     return null;

@@ -3,13 +3,18 @@ import { AttemptLimits } from '../../src/core/AttemptLimits';
 import type { ViewerContext } from '../../src/core/context';
 import type { AccountEvent, Tx } from '../../src/core/events';
 import { MemoryRateLimiter } from '../../src/infra/memory/MemoryRateLimiter';
+import type { Transactions } from '../../src/core/Transactions';
+import { MemoryEphemeralStore } from '../../src/infra/memory/MemoryEphemeralStore';
 import { LoginFlow } from '../../src/login/LoginFlow';
+import { SecondFactorTickets } from '../../src/login/SecondFactors';
 import { ReAuthenticator, type ReauthFactor } from '../../src/login/ReAuthenticator';
 import type { SessionService, SignedIn } from '../../src/sessions/SessionService';
 import type { User } from '../../src/users/User';
 
-/** What the flow did, in order. */
-function fakes(verified: boolean) {
+/** What the flow did, in order, against fakes of the database and sessions; real limits and tickets. */
+function fakes(verified: boolean, options: { secondFactors?: string[] } = {}) {
+  let clock = Date.parse('2026-11-30T12:00:00Z');
+  const now = () => clock;
   const steps: string[] = [];
   const user = { id: 'u1', email: 'ada@example.com', emailVerified: verified } as User;
   const sessions = {
@@ -25,26 +30,96 @@ function fakes(verified: boolean) {
     },
   } as unknown as SessionService;
   const tx = {
-    origin: { at: new Date('2026-11-30T12:00:00Z'), context: { requestId: 'r', client: {} } },
+    em: { findOne: async () => user },
+    origin: { at: new Date(clock), context: { requestId: 'r', client: {} } },
     publish: async (event: AccountEvent) => void steps.push(`publish ${event.type}`),
   } as unknown as Tx;
-  return { steps, user, sessions, tx };
+  const transactions = { run: async <T>(_ctx: unknown, work: (tx: Tx) => Promise<T>) => work(tx) } as unknown as Transactions;
+  const limits = new AttemptLimits(new MemoryRateLimiter(now), { enabled: true, windowSeconds: 900 }, new Uint8Array(32));
+  const store = new MemoryEphemeralStore(now);
+  const flow = (requireEmailVerification = true, checksPerAccount = 100) => {
+    const made = new LoginFlow(sessions, transactions, new SecondFactorTickets(store, now), limits, { requireEmailVerification, checksPerAccount });
+    if (options.secondFactors) made.registerSecondFactor({ methodsFor: async () => options.secondFactors! });
+    return made;
+  };
+  return { steps, user, tx, flow, store, tick: (ms: number) => (clock += ms) };
 }
+
+const ctx = { requestId: 'r', client: {} };
+/** A second factor that is right for `right`, as a module's check would be. */
+const codeCheck = (code: string) => async () => (code === 'right' ? ['otp'] : null);
 
 describe('LoginFlow', () => {
   it('opens the one session, records how and when, publishes signed-in, and reaches Redis last', async () => {
-    const { steps, user, sessions, tx } = fakes(true);
-    const outcome = await new LoginFlow(sessions, { requireEmailVerification: true }).complete(tx, user, { methods: ['pwd'] });
+    const { steps, user, tx, flow } = fakes(true);
+    const outcome = await flow().complete(tx, user, { methods: ['pwd'] });
     expect(outcome.kind).toBe('signed-in');
     expect(steps).toEqual(['open pwd at 2026-11-30T12:00:00.000Z', 'publish signed-in', 'tokens to Redis']);
   });
 
   it('opens nothing for an unverified address when verification is required', async () => {
-    const { steps, user, sessions, tx } = fakes(false);
-    const outcome = await new LoginFlow(sessions, { requireEmailVerification: true }).complete(tx, user, { methods: ['pwd'] });
+    const { steps, user, tx, flow } = fakes(false);
+    const outcome = await flow().complete(tx, user, { methods: ['pwd'] });
     expect(outcome).toMatchObject({ kind: 'failure', code: 'EMAIL_NOT_VERIFIED' });
     expect(steps).toEqual([]);
-    expect((await new LoginFlow(sessions, { requireEmailVerification: false }).complete(tx, user, { methods: ['pwd'] })).kind).toBe('signed-in');
+    expect((await flow(false).complete(tx, user, { methods: ['pwd'] })).kind).toBe('signed-in');
+  });
+
+  it('asks for a second factor the account has, with a ticket, and opens nothing until it is right', async () => {
+    const { steps, user, tx, flow } = fakes(true, { secondFactors: ['TOTP', 'RECOVERY_CODE'] });
+    const login = flow();
+    const outcome = await login.complete(tx, user, { methods: ['pwd'] });
+    if (outcome.kind !== 'second-factor-required') throw new Error(`expected a ticket, got ${outcome.kind}`);
+    expect(outcome.methods).toEqual(['TOTP', 'RECOVERY_CODE']);
+    expect(outcome.ticket).toMatch(/^mfa_[\w-]{43}$/);
+    expect(outcome.expiresAt.toISOString()).toBe('2026-11-30T12:05:00.000Z');
+    expect(steps).toEqual([]);
+
+    expect(await login.continueWithTicket(ctx, outcome.ticket, codeCheck('wrong'))).toMatchObject({ code: 'INVALID_SECOND_FACTOR' });
+    expect(steps).toEqual(['publish sign-in-failed']);
+    expect(await login.continueWithTicket(ctx, outcome.ticket, codeCheck('right'))).toMatchObject({ kind: 'signed-in' });
+    // The primary method's amr and the second factor's, in one session.
+    expect(steps.slice(1)).toEqual(['open pwd+otp at 2026-11-30T12:00:00.000Z', 'publish signed-in', 'tokens to Redis']);
+    // Single use.
+    expect(await login.continueWithTicket(ctx, outcome.ticket, codeCheck('right'))).toMatchObject({ code: 'INVALID_TICKET' });
+  });
+
+  it('skips the second factor for a proof that is already more than one (a passkey with user verification)', async () => {
+    const { user, tx, flow } = fakes(true, { secondFactors: ['TOTP'] });
+    expect((await flow().complete(tx, user, { methods: ['hwk', 'user'], multiFactor: true })).kind).toBe('signed-in');
+  });
+
+  it('kills a ticket after five wrong codes, and at five minutes', async () => {
+    const { user, tx, flow, tick } = fakes(true, { secondFactors: ['TOTP'] });
+    const login = flow();
+    const first = (await login.complete(tx, user, { methods: ['pwd'] })) as { ticket: string };
+    for (let i = 0; i < 5; i++) expect(await login.continueWithTicket(ctx, first.ticket, codeCheck('wrong'))).toMatchObject({ code: 'INVALID_SECOND_FACTOR' });
+    expect(await login.continueWithTicket(ctx, first.ticket, codeCheck('right'))).toMatchObject({ code: 'INVALID_TICKET' });
+
+    const second = (await login.complete(tx, user, { methods: ['pwd'] })) as { ticket: string };
+    tick(5 * 60_000);
+    expect(await login.continueWithTicket(ctx, second.ticket, codeCheck('right'))).toMatchObject({ code: 'INVALID_TICKET' });
+    expect(await login.continueWithTicket(ctx, 'mfa_made-up', codeCheck('right'))).toMatchObject({ code: 'INVALID_TICKET' });
+  });
+
+  it("counts second-factor tries against the account's login limit, which only a session clears", async () => {
+    const { user, tx, flow } = fakes(true, { secondFactors: ['TOTP'] });
+    const login = flow(true, 3);
+    expect(await login.countAttempt(user.email)).toBeNull(); // the password try
+    const { ticket } = (await login.complete(tx, user, { methods: ['pwd'] })) as { ticket: string };
+    expect(await login.continueWithTicket(ctx, ticket, codeCheck('wrong'))).toMatchObject({ code: 'INVALID_SECOND_FACTOR' });
+    expect(await login.continueWithTicket(ctx, ticket, codeCheck('wrong'))).toMatchObject({ code: 'INVALID_SECOND_FACTOR' });
+    // Three tries on the account: the fourth is refused before the code is looked at, right or not.
+    expect(await login.continueWithTicket(ctx, ticket, codeCheck('right'))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await login.countAttempt(user.email)).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('opens one session for two right answers with one ticket at once; the other rolls back', async () => {
+    const { user, tx, flow } = fakes(true, { secondFactors: ['TOTP'] });
+    const login = flow();
+    const { ticket } = (await login.complete(tx, user, { methods: ['pwd'] })) as { ticket: string };
+    const outcomes = await Promise.all([1, 2].map(() => login.continueWithTicket(ctx, ticket, codeCheck('right'))));
+    expect(outcomes.map((o) => ('code' in o ? o.code : o.kind)).sort()).toEqual(['INVALID_TICKET', 'signed-in']);
   });
 });
 
@@ -60,7 +135,9 @@ describe('ReAuthenticator', () => {
   const password = (enrolled: boolean): ReauthFactor => ({
     offered: (proof) => proof.password !== undefined,
     enrolled: async () => enrolled,
-    verify: async (_user, proof) => proof.password === 'right',
+    verify: async (_ctx, _user, proof) => proof.password === 'right',
+    rulesOutRecentSignIn: true,
+    wrongMessage: 'The current password is not correct.',
   });
   const make = (factor: ReauthFactor) => {
     const limits = new AttemptLimits(new MemoryRateLimiter(() => now), { enabled: true, windowSeconds: 900 }, new Uint8Array(32));

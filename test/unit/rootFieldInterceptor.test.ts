@@ -59,6 +59,6 @@ describe('RootFieldInterceptor', () => {
         expect(value, `${type.name}.${field.name}`).toBe('x');
       }
     }
-    expect(computed).toEqual(['User.securityEvents']);
+    expect(computed.sort()).toEqual(['User.recoveryCodesRemaining', 'User.securityEvents', 'User.twoFactorEnabled']);
   });
 });

@@ -5,7 +5,7 @@ import { failures, type Failure, type InvalidInput, type RateLimited } from '../
 import type { CachedProfile, TokenAllowlist } from '../../core/TokenAllowlist';
 import type { Transactions } from '../../core/Transactions';
 import { checkName, collect, type Checked } from '../../core/validation';
-import type { ReAuthenticator } from '../../login/ReAuthenticator';
+import type { ReAuthenticator, ReauthProof } from '../../login/ReAuthenticator';
 import { User } from '../../users/User';
 import { viewerUser } from '../../users/users';
 import { checkGivenPassword } from '../password/rules';
@@ -88,11 +88,11 @@ export class AccountService {
    */
   async deleteAccount(
     ctx: ViewerContext,
-    currentPassword: string,
+    proof: ReauthProof,
   ): Promise<AccountDeleted | Failure<'INVALID_CREDENTIALS'> | RateLimited> {
-    const checked = checkGivenPassword('currentPassword', currentPassword);
     const user = await viewerUser(this.orm.em.fork(), ctx.viewer.userId);
-    const refused = checked.ok ? await this.reauth.verify(ctx, user, { password: checked.value }) : failures.invalidCredentials('current');
+    const shape = proof.password === undefined ? undefined : checkGivenPassword('currentPassword', proof.password);
+    const refused = shape?.ok === false ? failures.invalidCredentials('current') : await this.reauth.verify(ctx, user, proof);
     if (refused) return refused;
     await this.transactions.run(ctx, async (tx) => {
       await tx.publish({ type: 'account-deleted', userId: user.id, email: user.email });

@@ -7,8 +7,8 @@ import { TooManyAttemptsError } from '../../core/errors';
 import type { Tx } from '../../core/events';
 import { failures, type Failure, type InvalidInput, type RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
-import { checkEmail, collect } from '../../core/validation';
-import type { ReAuthenticator } from '../../login/ReAuthenticator';
+import { checkEmail, collect, ok } from '../../core/validation';
+import type { ReAuthenticator, ReauthProof } from '../../login/ReAuthenticator';
 import type { LinkTokens } from '../../users/LinkTokens';
 import { User } from '../../users/User';
 import { lockUser, viewerUser } from '../../users/users';
@@ -103,15 +103,15 @@ export class EmailLinkService {
   async requestEmailChange(
     ctx: ViewerContext,
     newEmail: string,
-    currentPassword: string,
+    proof: ReauthProof,
   ): Promise<EmailChangeRequested | Failure<'INVALID_CREDENTIALS'> | InvalidInput | RateLimited> {
     const { values, errors } = collect({
       newEmail: checkEmail('newEmail', newEmail),
-      currentPassword: checkGivenPassword('currentPassword', currentPassword),
+      currentPassword: proof.password === undefined ? ok(undefined) : checkGivenPassword('currentPassword', proof.password),
     });
     if (errors.length > 0) return failures.invalidInput(errors);
     const user = await viewerUser(this.orm.em.fork(), ctx.viewer.userId);
-    const refused = await this.reauth.verify(ctx, user, { password: values.currentPassword });
+    const refused = await this.reauth.verify(ctx, user, { ...proof, password: values.currentPassword });
     if (refused) return refused;
     if (values.newEmail === user.email) {
       return failures.invalidInput([{ field: 'newEmail', message: 'This is already your email address.' }]);

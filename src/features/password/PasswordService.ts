@@ -7,7 +7,7 @@ import type { Tx } from '../../core/events';
 import { failures, type Failure, type FieldProblem, type InvalidInput, type RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
 import type { AfterAnswer } from '../../core/AfterAnswer';
-import { checkEmail, checkName, collect } from '../../core/validation';
+import { checkEmail, checkName, collect, ok } from '../../core/validation';
 import type { Logger } from '../../infra/logger';
 import type { LoginFlow, LoginOutcome } from '../../login/LoginFlow';
 import type { ReauthFactor, ReAuthenticator, ReauthProof } from '../../login/ReAuthenticator';
@@ -24,8 +24,6 @@ import { passwordMail } from './templates';
 export interface PasswordRules {
   /** Failed logins per client address, consulted first so one address cannot lock out many accounts. */
   readonly loginFailures: LimitRule;
-  /** Password checks per account, counted before the password is looked at. */
-  readonly loginPerAccount: LimitRule;
   readonly register: LimitRule;
   readonly reset: LimitRule;
 }
@@ -127,7 +125,7 @@ export class PasswordService implements ReauthFactor {
     const address = this.limits.address(ctx.client.ipAddress);
     const limited =
       (await this.limits.peek(this.rules.loginFailures, address)) ??
-      (await this.limits.hit(this.rules.loginPerAccount, this.limits.account(values.email)));
+      (await this.loginFlow.countAttempt(values.email));
     if (limited) return limited;
 
     const em = this.orm.em.fork();
@@ -143,7 +141,6 @@ export class PasswordService implements ReauthFactor {
       if (user) await this.transactions.run(ctx, (tx) => tx.publish({ type: 'sign-in-failed', userId: user.id }));
       return failures.invalidCredentials();
     }
-    await this.limits.reset(this.rules.loginPerAccount, this.limits.account(values.email));
     const verifiedHash = this.hasher.needsRehash(credential.passwordHash)
       ? await this.rehash(em, credential, values.password)
       : credential.passwordHash;
@@ -165,31 +162,38 @@ export class PasswordService implements ReauthFactor {
    */
   async changePassword(
     ctx: ViewerContext,
-    currentPassword: string,
+    proof: ReauthProof,
     newPassword: string,
   ): Promise<PasswordChanged | Failure<'INVALID_CREDENTIALS'> | InvalidInput | RateLimited> {
     const em = this.orm.em.fork();
     const user = await viewerUser(em, ctx.viewer.userId);
     const { values, errors } = collect({
-      currentPassword: checkGivenPassword('currentPassword', currentPassword),
+      currentPassword: proof.password === undefined ? ok(undefined) : checkGivenPassword('currentPassword', proof.password),
       newPassword: checkNewPassword('newPassword', newPassword, user),
     });
     if (errors.length > 0) return failures.invalidInput(errors);
 
     const before = await em.findOne(PasswordCredential, { user: user.id });
-    const refused = await this.reauth.verify(ctx, user, { password: values.currentPassword });
+    const refused = await this.reauth.verify(ctx, user, { ...proof, password: values.currentPassword });
     if (refused) return refused;
     const passwordHash = await this.hasher.hash(values.newPassword);
 
     return this.transactions.run(ctx, async (tx) => {
-      // Locked and compared with the hash just verified: of two concurrent changes from the same old
-      // password only the first wins; the second was checked against a password that no longer holds.
-      const current = await tx.em.findOne(PasswordCredential, { user: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (!current || !before || current.passwordHash !== before.passwordHash) return failures.invalidCredentials('current');
-      current.passwordHash = passwordHash;
-      current.updatedAt = new Date(this.now());
-      // The account changed: its `updatedAt` moves, as it did when the password was a column of users.
+      // The account first (as a reset locks it), then the password: locked and compared with the one
+      // just verified. Of two concurrent changes from the same old password only the first wins; the
+      // second was checked against a password that no longer holds.
       const account = await viewerUser(tx.em, user.id, true);
+      const current = await tx.em.findOne(PasswordCredential, { user: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (current?.passwordHash !== before?.passwordHash) return failures.invalidCredentials('current');
+      // An account without a password (a passkey or another provider, confirmed by a code or a recent
+      // sign-in) gets one.
+      if (current) {
+        current.passwordHash = passwordHash;
+        current.updatedAt = new Date(this.now());
+      } else {
+        tx.em.create(PasswordCredential, { user: user.id, passwordHash });
+      }
+      // The account changed: its `updatedAt` moves, as it did when the password was a column of users.
       account.updatedAt = new Date(this.now());
       await tx.em.flush();
       await this.forgetPendingChanges(tx.em, user.id);
@@ -260,11 +264,14 @@ export class PasswordService implements ReauthFactor {
 
   /** After a reset the owner has proven control of the address: login lockouts on the account end too. */
   async forgiveAfterReset(userId: string, email: string): Promise<void> {
-    await this.limits.reset(this.rules.loginPerAccount, this.limits.account(email));
+    await this.loginFlow.forgive(email);
     await this.reauth.forgive(userId);
   }
 
   // The password as a factor of the re-authenticator.
+
+  readonly rulesOutRecentSignIn = true;
+  readonly wrongMessage = 'The current password is not correct.';
 
   offered(proof: ReauthProof): boolean {
     return proof.password !== undefined;
@@ -274,7 +281,7 @@ export class PasswordService implements ReauthFactor {
     return (await this.orm.em.fork().count(PasswordCredential, { user: user.id })) > 0;
   }
 
-  async verify(user: User, proof: ReauthProof): Promise<boolean> {
+  async verify(_ctx: ViewerContext, user: User, proof: ReauthProof): Promise<boolean> {
     const credential = await this.orm.em.fork().findOne(PasswordCredential, { user: user.id });
     if (!credential) return this.hasher.verifyAgainstNothing(proof.password ?? '');
     return this.hasher.verify(proof.password ?? '', credential.passwordHash);

@@ -25,7 +25,6 @@ export const password = feature({
       kit.limits,
       {
         loginFailures: { name: 'login-fail', limit: limits.loginPerIp },
-        loginPerAccount: { name: 'login', limit: kit.config.login.checksPerAccount },
         register: { name: 'register', limit: limits.registerPerIp },
         reset: { name: 'reset', limit: limits.resetPerIp },
       },

@@ -1,7 +1,10 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { User } from '../../users/User';
 
-/** What the security log records; the GraphQL enum `SecurityEventType` names the same values. */
+/**
+ * What the security log records; the GraphQL enum `SecurityEventType` names the same values: the
+ * account's own events, and the credential event kinds features declare (core/credentialEvents.ts).
+ */
 export type SecurityEventType =
   | 'REGISTERED'
   | 'SIGNED_IN'
@@ -13,7 +16,8 @@ export type SecurityEventType =
   | 'EMAIL_VERIFIED'
   | 'SESSION_REVOKED'
   | 'SIGNED_OUT_EVERYWHERE'
-  | 'ACCOUNT_DELETED';
+  | 'ACCOUNT_DELETED'
+  | (string & {});
 
 /**
  * One entry of an account's security log: what happened, when, and from where (the client's address

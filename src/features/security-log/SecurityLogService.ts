@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ViewerContext } from '../../core/context';
 import { BadArgumentError } from '../../core/errors';
+import { credentialEventKinds } from '../../core/credentialEvents';
 import type { AccountEvent, Tx } from '../../core/events';
+import { compose } from '../../infra/mail/compose';
 import { SecurityEvent, type SecurityEventType } from './SecurityEvent';
 import { noticeMail } from './templates';
 
@@ -47,7 +48,7 @@ export class SecurityLogService {
       em.create(SecurityEvent, { user: null, type: 'ACCOUNT_DELETED', createdAt: origin.at });
       return;
     }
-    const type = RECORDED[event.type];
+    const type = event.type === 'credential' ? event.kind : RECORDED[event.type];
     if (type) {
       em.create(SecurityEvent, {
         user: event.userId,
@@ -62,16 +63,20 @@ export class SecurityLogService {
     if (event.type === 'password-changed') tx.mail(noticeMail.passwordChanged(event.email));
     if (event.type === 'password-reset') tx.mail(noticeMail.passwordReset(event.email));
     if (event.type === 'email-changed') tx.mail(noticeMail.emailChanged(event.oldEmail, event.newEmail));
+    if (event.type === 'credential') {
+      const notice = credentialEventKinds().get(event.kind)?.notice;
+      if (notice) tx.mail(compose(event.email, notice.subject, notice.lines));
+    }
   }
 
-  /** The viewer's entries, newest first, `first` at a time after the `after` cursor. */
-  async list(ctx: ViewerContext, first: number | null | undefined, after: string | null | undefined): Promise<SecurityEventPage> {
+  /** A user's entries, newest first, `first` at a time after the `after` cursor. */
+  async list(userId: string, first: number | null | undefined, after: string | null | undefined): Promise<SecurityEventPage> {
     const limit = first ?? DEFAULT_PAGE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadArgumentError(`first must be from 1 to ${MAX_PAGE}.`);
     const from = after == null ? undefined : decodeCursor(after);
     const rows = await this.orm.em.fork().find(
       SecurityEvent,
-      { user: ctx.viewer.userId, ...(from !== undefined && { id: { $lt: from } }) },
+      { user: userId, ...(from !== undefined && { id: { $lt: from } }) },
       { orderBy: { id: 'desc' }, limit: limit + 1 },
     );
     const page = rows.slice(0, limit);

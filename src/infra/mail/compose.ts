@@ -18,7 +18,7 @@ export function link(appUrl: string, page: string, token: string): string {
 export function compose(
   to: string,
   subject: string,
-  lines: string[],
+  lines: readonly string[],
   action?: { label: string; url: string; ttlSeconds: number },
 ): OutgoingMail {
   const text = [...lines, ...(action ? ['', `${action.label}: ${action.url}`] : [])].join('\n');

@@ -1,9 +1,10 @@
-import { Arg, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { ViewerContext } from '../../../core/context';
 import type { RequestContext } from '../../../graphql/context';
 import { unauthenticated } from '../../../graphql/errors';
 import { HashesPassword } from '../../../graphql/limits';
 import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
+import { reauthProof, ReauthArgs } from '../../../graphql/types/ReauthArgs';
 import { UserType } from '../../../graphql/types/UserType';
 import { AsViewer, OptionalViewer, RequiresViewer } from '../../../graphql/viewer';
 import { ClearsRefreshCookie } from '../../sessions/graphql/refreshCookie';
@@ -44,10 +45,10 @@ export class AccountResolver {
     description: 'Deletes the account and everything of it; every token stops working at once.',
   })
   deleteAccount(
-    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
+    @Args(() => ReauthArgs) reauth: ReauthArgs,
     @AsViewer() viewer: ViewerContext,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.account.deleteAccount(viewer, currentPassword);
+    return ctx.services.account.deleteAccount(viewer, reauthProof(reauth));
   }
 }

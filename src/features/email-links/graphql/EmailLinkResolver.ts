@@ -1,9 +1,10 @@
-import { Arg, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
 import type { ViewerContext } from '../../../core/context';
 import { viewerContext, type RequestContext } from '../../../graphql/context';
 import { HashesPassword } from '../../../graphql/limits';
 import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
 import { EmailAddress } from '../../../graphql/scalars';
+import { reauthProof, ReauthArgs } from '../../../graphql/types/ReauthArgs';
 import { AsViewer, OptionalViewer, RequiresViewer } from '../../../graphql/viewer';
 import { ConfirmEmailChangeResult, RequestEmailChangeResult, VerifyEmailResult } from './types';
 
@@ -44,11 +45,11 @@ export class EmailLinkResolver {
   })
   requestEmailChange(
     @Arg('newEmail', () => EmailAddress, { description: 'The address to sign in with from now on, once confirmed.' }) newEmail: string,
-    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
+    @Args(() => ReauthArgs) reauth: ReauthArgs,
     @AsViewer() viewer: ViewerContext,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.emailLinks.requestEmailChange(viewer, newEmail, currentPassword);
+    return ctx.services.emailLinks.requestEmailChange(viewer, newEmail, reauthProof(reauth));
   }
 
   @Mutation(() => ConfirmEmailChangeResult, {

@@ -4,6 +4,7 @@ import type { RequestContext } from '../../../graphql/context';
 import { HashesPassword } from '../../../graphql/limits';
 import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
 import { EmailAddress } from '../../../graphql/scalars';
+import { reauthProof, ReauthArgs } from '../../../graphql/types/ReauthArgs';
 import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
 import { SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
 import { ChangePasswordResult, LoginArgs, LoginResult, RegisterInput, RegisterResult, ResetPasswordResult } from './types';
@@ -36,15 +37,15 @@ export class PasswordResolver {
   @RequiresViewer()
   @HashesPassword()
   @Mutation(() => ChangePasswordResult, {
-    description: 'Changes the password (the current one is required) and ends every other session.',
+    description: 'Changes the password (confirmed with the current one, or a one-time code) and ends every other session.',
   })
   changePassword(
-    @Arg('currentPassword', () => String, { description: "The account's password as it is now." }) currentPassword: string,
+    @Args(() => ReauthArgs) reauth: ReauthArgs,
     @Arg('newPassword', () => String, { description: 'The new password: 8 to 1,024 characters, not a common one.' }) newPassword: string,
     @AsViewer() viewer: ViewerContext,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.password.changePassword(viewer, currentPassword, newPassword);
+    return ctx.services.password.changePassword(viewer, reauthProof(reauth), newPassword);
   }
 
   @Mutation(() => Boolean, {

@@ -11,6 +11,7 @@ import { resultUnion } from '../../../graphql/results';
 import { EmailAddress } from '../../../graphql/scalars';
 import { AccountUpdated } from '../../../graphql/types/AccountUpdated';
 import { AuthSuccess } from '../../../graphql/types/AuthSuccess';
+import { SecondFactorRequiredType } from '../../../graphql/types/secondFactor';
 import { UserType } from '../../../graphql/types/UserType';
 
 @InputType('RegisterInput', { description: 'A new account.' })
@@ -58,8 +59,8 @@ export const RegisterResult = resultUnion(
 
 export const LoginResult = resultUnion(
   'LoginResult',
-  'The outcome of `login`.',
-  { 'signed-in': AuthSuccess },
+  'The outcome of `login`. `SecondFactorRequired` when the account has a second factor: finish with its ticket.',
+  { 'signed-in': AuthSuccess, 'second-factor-required': SecondFactorRequiredType },
   [InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError, RateLimitedError],
 );
 

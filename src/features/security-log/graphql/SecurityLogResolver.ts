@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Extensions, FieldResolver, Int, Resolver, Root, UseMiddleware } from 'type-graphql';
-import { viewerContext, type RequestContext } from '../../../graphql/context';
+import { Arg, Ctx, Extensions, FieldResolver, Int, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { accountOwnerId, type RequestContext } from '../../../graphql/context';
 import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
 import { UserType } from '../../../graphql/types/UserType';
 import { DEFAULT_PAGE, MAX_PAGE } from '../SecurityLogService';
@@ -8,7 +8,6 @@ import { SecurityEventConnection } from './types';
 @Resolver(() => UserType)
 @UseMiddleware(RootFieldInterceptor)
 export class SecurityLogResolver {
-  @Authorized()
   @Extensions({ computed: true })
   @FieldResolver(() => SecurityEventConnection, {
     description: "The account's security log, newest first: sign-ins, password and address changes, ended sessions.",
@@ -21,9 +20,8 @@ export class SecurityLogResolver {
     after: string | null | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    const viewer = await viewerContext(ctx);
     // A user only ever appears to themself, but a log is shown to its own account only, whatever comes.
-    if (user.id !== viewer.viewer.userId) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
-    return ctx.services.securityLog.list(viewer, first, after);
+    if (user.id !== (await accountOwnerId(ctx))) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    return ctx.services.securityLog.list(user.id, first, after);
   }
 }

@@ -1,42 +1,33 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { credentialEventKinds } from '../../../core/credentialEvents';
+import { lateEnum } from '../../../graphql/lateEnum';
 import { DateTime } from '../../../graphql/scalars';
 
-export enum SecurityEventTypeEnum {
-  REGISTERED = 'REGISTERED',
-  SIGNED_IN = 'SIGNED_IN',
-  SIGN_IN_FAILED = 'SIGN_IN_FAILED',
-  PASSWORD_CHANGED = 'PASSWORD_CHANGED',
-  PASSWORD_RESET = 'PASSWORD_RESET',
-  EMAIL_CHANGE_REQUESTED = 'EMAIL_CHANGE_REQUESTED',
-  EMAIL_CHANGED = 'EMAIL_CHANGED',
-  EMAIL_VERIFIED = 'EMAIL_VERIFIED',
-  SESSION_REVOKED = 'SESSION_REVOKED',
-  SIGNED_OUT_EVERYWHERE = 'SIGNED_OUT_EVERYWHERE',
-  ACCOUNT_DELETED = 'ACCOUNT_DELETED',
-}
+/** The account's own events, and what the log says of each. */
+const ACCOUNT_EVENTS: Record<string, string> = {
+  REGISTERED: 'The account was created.',
+  SIGNED_IN: 'A session was opened (`sessionId` names it).',
+  SIGN_IN_FAILED: 'A sign-in with a wrong credential (a password, or a second factor) for this account.',
+  PASSWORD_CHANGED: 'The password was changed by the signed-in user.',
+  PASSWORD_RESET: 'The password was set through an emailed reset link.',
+  EMAIL_CHANGE_REQUESTED: 'A change of the sign-in address was requested (not yet confirmed).',
+  EMAIL_CHANGED: 'The sign-in address was changed.',
+  EMAIL_VERIFIED: 'The email address was verified.',
+  SESSION_REVOKED: 'A session was ended (`sessionId` names it): signed out, revoked, or its refresh token was reused.',
+  SIGNED_OUT_EVERYWHERE: 'Every session was ended.',
+  ACCOUNT_DELETED: 'The account was deleted.',
+};
 
-registerEnumType(SecurityEventTypeEnum, {
-  name: 'SecurityEventType',
-  description: 'What happened to the account.',
-  valuesConfig: {
-    REGISTERED: { description: 'The account was created.' },
-    SIGNED_IN: { description: 'A session was opened (`sessionId` names it).' },
-    SIGN_IN_FAILED: { description: 'A sign-in with a wrong credential for this account.' },
-    PASSWORD_CHANGED: { description: 'The password was changed by the signed-in user.' },
-    PASSWORD_RESET: { description: 'The password was set through an emailed reset link.' },
-    EMAIL_CHANGE_REQUESTED: { description: 'A change of the sign-in address was requested (not yet confirmed).' },
-    EMAIL_CHANGED: { description: 'The sign-in address was changed.' },
-    EMAIL_VERIFIED: { description: 'The email address was verified.' },
-    SESSION_REVOKED: { description: 'A session was ended (`sessionId` names it): signed out, revoked, or its refresh token was reused.' },
-    SIGNED_OUT_EVERYWHERE: { description: 'Every session was ended.' },
-    ACCOUNT_DELETED: { description: 'The account was deleted.' },
-  },
-});
+/** The account's own events and every credential event kind the features declared. */
+const SecurityEventTypeEnum = lateEnum('SecurityEventType', 'What happened to the account.', () => [
+  ...Object.entries(ACCOUNT_EVENTS),
+  ...[...credentialEventKinds()].map(([kind, { description }]): [string, string] => [kind, description]),
+]);
 
 @ObjectType('SecurityEvent', { description: "An entry of the viewer's security log." })
 export class SecurityEventType {
-  @Field(() => SecurityEventTypeEnum, { description: 'What happened.' })
-  type: SecurityEventTypeEnum;
+  @Field(() => SecurityEventTypeEnum(), { description: 'What happened.' })
+  type: string;
 
   @Field(() => DateTime, { description: 'When it happened.' })
   createdAt: Date;

@@ -13,7 +13,8 @@ import type { SignedIn } from '../../../sessions/SessionService';
  */
 
 /**
- * register, login and refreshToken. With cookie transport the refresh token goes into the cookie and
+ * Every root field that signs in (register, login, refreshToken, a second factor...). It also marks
+ * the signed-in user as the owner for the rest of the response (`accountOwnerId`). With cookie transport the refresh token goes into the cookie and
  * the body carries null, so no script ever sees it. A refresh that presented the cookie and failed
  * (unknown, expired, ended or reused) clears it: that session is over.
  */
@@ -28,6 +29,7 @@ export function ClearsRefreshCookie(): MethodDecorator {
 
 const setsRefreshCookie: MiddlewareFn<RequestContext> = async ({ context, args }, next) => {
   const result: unknown = await next();
+  if (isSignedIn(result)) context.signedInUserId = result.user.id;
   if (isSignedIn(result) && context.refreshCookie.wanted && result.refreshToken) {
     context.pendingRefreshCookie = { token: result.refreshToken, expiresAt: result.refreshTokenExpiresAt };
     result.refreshToken = null;

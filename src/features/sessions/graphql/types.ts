@@ -26,6 +26,16 @@ export class SessionType {
 
   @Field(() => Boolean, { description: 'True for the session of the token that made this request.' })
   current: boolean;
+
+  @Field(() => [String], {
+    description:
+      'How the user signed in (RFC 8176 `amr` values, as in its access tokens): `pwd` a password, `otp` a one-time ' +
+      'code, `hwk`/`swk` a passkey, `user` user verification, `fed` another identity provider.',
+  })
+  authMethods: string[];
+
+  @Field(() => DateTime, { description: 'When the user signed in to this session (`auth_time`); refreshes keep it.' })
+  authTime: Date;
 }
 
 @ObjectType('RevokeSessionSuccess', { description: 'The session was ended; its tokens stopped working at once.' })
