@@ -150,6 +150,7 @@ async function main(): Promise<void> {
       REDIS_KEY_PREFIX: prefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
       REFRESH_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       SMTP_URL: 'smtp://127.0.0.1:9',
       APP_URL: 'https://app.example',
       // The benchmark's mail goes nowhere: one attempt now, the next a minute later, given up then.

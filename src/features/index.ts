@@ -3,13 +3,14 @@ import { emailLinks } from './email-links';
 import { password } from './password';
 import { securityLog } from './security-log';
 import { sessions } from './sessions';
+import { totp } from './totp';
 
 /**
  * Every feature of the service. The schema, the configuration, the tables, the event listeners, the
  * rate-limit rules and the HTTP routes are all assembled from this list: adding a way to sign in is
  * adding a folder under features/ and a line here.
  */
-export const FEATURES = [sessions, account, password, emailLinks, securityLog] as const;
+export const FEATURES = [sessions, account, password, emailLinks, securityLog, totp] as const;
 
 type Features = (typeof FEATURES)[number];
 

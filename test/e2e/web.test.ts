@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH } from '../helpers/services';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
@@ -76,7 +77,7 @@ async function open(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-const state = (page: Page, value: 'signed-in' | 'signed-out') => page.waitForSelector(`body[data-state="${value}"]`);
+const state = (page: Page, value: 'signed-in' | 'signed-out' | 'second-factor') => page.waitForSelector(`body[data-state="${value}"]`);
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -150,4 +151,76 @@ describe('examples/web in Chromium, page and API on different ports', () => {
     const methods = t.logs.map((line) => JSON.parse(line)).filter((e) => e.msg === 'request').map((e) => e.method);
     expect(methods).toContain('OPTIONS');
   }, 60_000);
+
+  it('sets up an authenticator app from the QR page, then signs in with password and code, and with a recovery code', async () => {
+    const user = newUser();
+    const context = await browser.newContext();
+    const page = await open(context);
+    await state(page, 'signed-out');
+    await page.fill('#register [name=email]', user.email);
+    await page.fill('#register [name=password]', user.password);
+    await page.fill('#register [name=firstName]', user.firstName);
+    await page.fill('#register [name=lastName]', user.lastName);
+    await page.click('#register button');
+    await state(page, 'signed-in');
+    expect(await text(page, '#totp-status')).toMatch(/^Off/);
+    expect(await page.locator('#totp-disable').isVisible()).toBe(false);
+
+    await page.click('#totp-start');
+    await page.waitForSelector('#totp-setup:not([hidden])');
+    // The QR code is an image the browser decoded (an SVG document), not markup in the page.
+    await page.waitForFunction(`document.getElementById('totp-qr').complete && document.getElementById('totp-qr').naturalWidth > 0`);
+    const secret = (await text(page, '#totp-secret'))!;
+    // The phone's app, here otpauth fed the key the page shows.
+    const code = (offsetSteps = 0) =>
+      TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() + offsetSteps * 30_000 });
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'web-totp-setup.png'), fullPage: true });
+    await page.fill('#totp-confirm [name=code]', code());
+    await page.click('#totp-confirm button');
+    await page.waitForSelector('#recovery:not([hidden])');
+    const recoveryCodes = await page.locator('#recovery-codes li').allTextContents();
+    expect(recoveryCodes).toHaveLength(10);
+    expect(await text(page, '#totp-status')).toMatch(/^On: .* 10 recovery codes left/);
+    expect([await page.locator('#totp-disable').isVisible(), await page.locator('#totp-start').isVisible()]).toEqual([true, false]);
+    await page.screenshot({ path: path.join(RESULTS, 'web-totp-enabled.png'), fullPage: true });
+
+    await page.click('#logout');
+    await state(page, 'signed-out');
+    await page.fill('#login [name=email]', user.email);
+    await page.fill('#login [name=password]', user.password);
+    await page.click('#login button');
+    await state(page, 'second-factor');
+    await page.screenshot({ path: path.join(RESULTS, 'web-second-factor.png'), fullPage: true });
+    // A wrong code keeps the form; the right one signs in (the next step's code: this step's was used).
+    await page.fill('#second-factor-form [name=code]', code(1) === '000000' ? '111111' : '000000');
+    await page.click('#second-factor-form button');
+    await page.waitForFunction(`document.getElementById('status').textContent === 'The code is not correct.'`);
+    await page.fill('#second-factor-form [name=code]', code(1));
+    await page.click('#second-factor-form button');
+    await state(page, 'signed-in');
+
+    // Again with a recovery code, typed in capitals; a reload resumes the two-factor session by cookie.
+    await page.click('#logout');
+    await state(page, 'signed-out');
+    await signInWithSecondFactor(page, user.email, user.password, recoveryCodes[0]!.toUpperCase());
+    await page.reload();
+    await state(page, 'signed-in');
+    expect(await text(page, '#totp-status')).toMatch(/9 recovery codes left/);
+
+    await page.fill('#totp-disable [name=code]', recoveryCodes[1]!);
+    await page.click('#totp-disable button');
+    await page.waitForFunction(`document.getElementById('totp-status').textContent.startsWith('Off')`);
+    await context.close();
+  }, 60_000);
 });
+
+async function signInWithSecondFactor(page: Page, email: string, password: string, code: string): Promise<void> {
+  await page.fill('#login [name=email]', email);
+  await page.fill('#login [name=password]', password);
+  await page.click('#login button');
+  await state(page, 'second-factor');
+  await page.fill('#second-factor-form [name=code]', code);
+  await page.click('#second-factor-form button');
+  await state(page, 'signed-in');
+}

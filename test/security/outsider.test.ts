@@ -41,6 +41,7 @@ beforeAll(async () => {
       REDIS_KEY_PREFIX: prefix,
       JWT_SECRET: SECRET,
       REFRESH_TOKEN_SECRET: `refresh-${SECRET}`,
+      TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       SMTP_URL: 'smtp://127.0.0.1:9',
       APP_URL: 'https://app.example',
       BCRYPT_COST: '10',

@@ -64,7 +64,8 @@ describe('loadConfig', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems).toHaveLength(10);
+    expect(error!.problems).toHaveLength(11);
+    expect(error!.message).toContain('TOTP_ENCRYPTION_KEY is required when NODE_ENV=production');
     expect(error!.message).toContain('SMTP_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('APP_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('REFRESH_TOKEN_SECRET is required when NODE_ENV=production');
@@ -88,9 +89,23 @@ describe('loadConfig', () => {
       APP_URL: 'https://app.example',
       DATABASE_URL: 'postgresql://db/auth',
       REDIS_URL: 'redis://cache:6379',
+      TOTP_ENCRYPTION_KEY: 'k'.repeat(43),
     });
     expect(config.jwt.secretGenerated).toBe(false);
     expect(config.isProduction).toBe(true);
+  });
+
+  it('takes TOTP_ENCRYPTION_KEY as 32 bytes in hex or base64, several to rotate; warns without one in development', () => {
+    const hex = 'ab'.repeat(32);
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({ TOTP_ENCRYPTION_KEY: `${hex}, ${base64}` });
+    expect(config.features.totp.encryptionKeys.map((k) => Buffer.from(k).toString('hex'))).toEqual([hex, '07'.repeat(32)]);
+    expect(config.features.totp.keyGenerated).toBe(false);
+    expect(() => loadConfig({ TOTP_ENCRYPTION_KEY: 'secret-but-short' })).toThrow(/TOTP_ENCRYPTION_KEY entry 1 is not 32 bytes/);
+    expect(() => loadConfig({ TOTP_ENCRYPTION_KEY: 'secret-but-short' })).not.toThrow(/secret-but-short/);
+    const fallback = loadConfig({});
+    expect(fallback.features.totp.keyGenerated).toBe(true);
+    expect(fallback.warnings.join()).toContain('TOTP_ENCRYPTION_KEY is not set');
   });
 
   it('refuses a Redis key prefix that would break cluster hash tags', () => {

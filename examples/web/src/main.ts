@@ -1,10 +1,22 @@
 import { Api, ApiError, assertNever } from './api';
 import type { MeQuery, SessionsQuery } from './gql/graphql';
-import { Login, Logout, Me, Register, RevokeSession, Sessions, UpdateMe } from './operations';
+import {
+  ConfirmTotpEnrollment,
+  DisableTotp,
+  Login,
+  Logout,
+  Me,
+  Register,
+  RevokeSession,
+  Sessions,
+  StartTotpEnrollment,
+  UpdateMe,
+  VerifySecondFactor,
+} from './operations';
 
 /**
- * A small page over the service: register, sign in, see and edit the profile, list and end sessions,
- * sign out. A reload resumes the session through the refresh cookie. User data is only ever set as
+ * A small page over the service: register, sign in (with a second factor when the account has one),
+ * see and edit the profile, set up an authenticator app, list and end sessions, sign out. A reload resumes the session through the refresh cookie. User data is only ever set as
  * text (never as HTML), so nothing the service returns can run as script here.
  */
 const api = new Api(import.meta.env.VITE_API_URL ?? 'http://localhost:4000/graphql');
@@ -16,11 +28,18 @@ function say(message: string): void {
   element('status').textContent = message;
 }
 
-function show(state: 'signed-in' | 'signed-out'): void {
+type PageState = 'signed-in' | 'signed-out' | 'second-factor';
+
+function show(state: PageState): void {
   document.body.dataset.state = state;
-  element('signed-in').hidden = state !== 'signed-in';
-  element('signed-out').hidden = state !== 'signed-out';
+  for (const section of ['signed-in', 'signed-out', 'second-factor'] as const) element(section).hidden = state !== section;
 }
+
+/**
+ * The ticket of a sign-in waiting for its second factor: in memory only (5 minutes, single use), like
+ * the access token.
+ */
+let pendingTicket: string | null = null;
 
 function fieldErrors(fields: Array<{ field: string; message: string }>): string {
   return fields.map((f) => `${f.field}: ${f.message}`).join(' ');
@@ -30,6 +49,7 @@ async function showSignedIn(): Promise<void> {
   const { me } = await api.run(Me, {});
   if (!me) return showSignedOut('Please sign in.');
   renderProfile(me);
+  renderTwoFactor(me);
   await renderSessions();
   show('signed-in');
 }
@@ -40,7 +60,18 @@ function showSignedOut(message: string): void {
   say(message);
 }
 
-function renderProfile(me: NonNullable<MeQuery['me']>): void {
+function renderTwoFactor(me: NonNullable<MeQuery['me']>): void {
+  element('totp-status').textContent = me.twoFactorEnabled
+    ? `On: signing in needs a code from your authenticator app. ${me.recoveryCodesRemaining ?? 0} recovery codes left.`
+    : 'Off: a password alone signs in to this account.';
+  element('totp-start').hidden = me.twoFactorEnabled;
+  element('totp-disable').hidden = !me.twoFactorEnabled;
+  element('totp-setup').hidden = true;
+}
+
+type Profile = Pick<NonNullable<MeQuery['me']>, 'firstName' | 'lastName' | 'email' | 'emailVerified' | 'createdAt'>;
+
+function renderProfile(me: Profile): void {
   element('name').textContent = `${me.firstName} ${me.lastName}`;
   element('email').textContent = `${me.email}${me.emailVerified ? '' : ' (not verified yet)'}`;
   element('since').textContent = new Date(me.createdAt).toLocaleString();
@@ -98,10 +129,81 @@ async function login(form: HTMLFormElement): Promise<void> {
       api.signIn(result.accessToken);
       say('Signed in.');
       return showSignedIn();
+    case 'SecondFactorRequired':
+      pendingTicket = result.ticket;
+      show('second-factor');
+      return say('Password accepted. One more step.');
     case 'InvalidInputError':
       return say(fieldErrors(result.fields));
     case 'InvalidCredentialsError':
     case 'EmailNotVerifiedError':
+    case 'RateLimitedError':
+      return say(result.message);
+    default:
+      return assertNever(result);
+  }
+}
+
+async function verifySecondFactor(form: HTMLFormElement): Promise<void> {
+  if (!pendingTicket) return showSignedOut('Please sign in again.');
+  const { verifySecondFactor: result } = await api.run(VerifySecondFactor, { ticket: pendingTicket, code: field(form, 'code') });
+  switch (result.__typename) {
+    case 'AuthSuccess':
+      pendingTicket = null;
+      form.reset();
+      api.signIn(result.accessToken);
+      say(result.user.recoveryCodesRemaining === 0 ? 'Signed in. That was your last recovery code: make new ones.' : 'Signed in.');
+      return showSignedIn();
+    case 'InvalidSecondFactorError':
+    case 'RateLimitedError':
+      return say(result.message);
+    case 'InvalidTicketError':
+      pendingTicket = null;
+      form.reset();
+      return showSignedOut(result.message);
+    default:
+      return assertNever(result);
+  }
+}
+
+async function startTotpEnrollment(): Promise<void> {
+  const { startTotpEnrollment: setup } = await api.run(StartTotpEnrollment, {});
+  // The QR code goes in as an image, never as markup: nothing from the service runs as script here.
+  element<HTMLImageElement>('totp-qr').src = `data:image/svg+xml;base64,${btoa(setup.qrCodeSvg)}`;
+  element('totp-secret').textContent = setup.secret;
+  element('totp-setup').hidden = false;
+  element('totp-start').hidden = true;
+  say('Scan the QR code, then enter the code your app shows.');
+}
+
+async function confirmTotpEnrollment(form: HTMLFormElement): Promise<void> {
+  const { confirmTotpEnrollment: result } = await api.run(ConfirmTotpEnrollment, { code: field(form, 'code') });
+  switch (result.__typename) {
+    case 'TotpEnabled': {
+      form.reset();
+      const items = result.recoveryCodes.map((code) => Object.assign(document.createElement('li'), { textContent: code }));
+      element('recovery-codes').replaceChildren(...items);
+      element('recovery').hidden = false;
+      await showSignedIn();
+      return say('Two-factor authentication is on. Every other session was signed out.');
+    }
+    case 'InvalidSecondFactorError':
+    case 'RateLimitedError':
+      return say(result.message);
+    default:
+      return assertNever(result);
+  }
+}
+
+async function disableTotp(form: HTMLFormElement): Promise<void> {
+  const { disableTotp: result } = await api.run(DisableTotp, { code: field(form, 'code') });
+  switch (result.__typename) {
+    case 'TotpDisabled':
+      form.reset();
+      element('recovery').hidden = true;
+      await showSignedIn();
+      return say('Two-factor authentication is off.');
+    case 'InvalidSecondFactorError':
     case 'RateLimitedError':
       return say(result.message);
     default:
@@ -143,6 +245,7 @@ async function revokeSession(id: string): Promise<void> {
 
 async function logout(): Promise<void> {
   await api.run(Logout, {});
+  element('recovery').hidden = true;
   showSignedOut('Signed out.');
 }
 
@@ -166,7 +269,11 @@ function onSubmit(id: string, handler: (form: HTMLFormElement) => Promise<void>)
 
 onSubmit('register', register);
 onSubmit('login', login);
+onSubmit('second-factor-form', verifySecondFactor);
 onSubmit('update', updateMe);
+onSubmit('totp-confirm', confirmTotpEnrollment);
+onSubmit('totp-disable', disableTotp);
+element('totp-start').addEventListener('click', () => void act(startTotpEnrollment));
 element('logout').addEventListener('click', () => void act(logout));
 
 // A reload: resume the session from the refresh cookie, if there is one.

@@ -23,9 +23,51 @@ export const Login = graphql(`
     login(email: $email, password: $password) {
       __typename
       ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }
+      ... on SecondFactorRequired { ticket methods expiresAt }
       ... on InvalidCredentialsError { message }
       ... on EmailNotVerifiedError { message }
       ... on InvalidInputError { message fields { field message } }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+/** The second step of a sign-in that answered SecondFactorRequired. */
+export const VerifySecondFactor = graphql(`
+  mutation VerifySecondFactor($ticket: String!, $code: String!) {
+    verifySecondFactor(ticket: $ticket, code: $code) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id recoveryCodesRemaining } }
+      ... on InvalidSecondFactorError { message }
+      ... on InvalidTicketError { message }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const StartTotpEnrollment = graphql(`
+  mutation StartTotpEnrollment {
+    startTotpEnrollment { secret otpauthUri qrCodeSvg }
+  }
+`);
+
+export const ConfirmTotpEnrollment = graphql(`
+  mutation ConfirmTotpEnrollment($code: String!) {
+    confirmTotpEnrollment(code: $code) {
+      __typename
+      ... on TotpEnabled { recoveryCodes }
+      ... on InvalidSecondFactorError { message }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const DisableTotp = graphql(`
+  mutation DisableTotp($code: String!) {
+    disableTotp(code: $code) {
+      __typename
+      ... on TotpDisabled { user { id twoFactorEnabled } }
+      ... on InvalidSecondFactorError { message }
       ... on RateLimitedError { message retryAfter }
     }
   }
@@ -46,7 +88,7 @@ export const Refresh = graphql(`
 
 export const Me = graphql(`
   query Me {
-    me { id email emailVerified firstName lastName createdAt updatedAt }
+    me { id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining }
   }
 `);
 

@@ -16,9 +16,13 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n      ... on EmailTakenError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.RegisterDocument,
-    "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on SecondFactorRequired { ticket methods expiresAt }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation VerifySecondFactor($ticket: String!, $code: String!) {\n    verifySecondFactor(ticket: $ticket, code: $code) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id recoveryCodesRemaining } }\n      ... on InvalidSecondFactorError { message }\n      ... on InvalidTicketError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment { secret otpauthUri qrCodeSvg }\n  }\n": typeof types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TotpEnabled { recoveryCodes }\n      ... on InvalidSecondFactorError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code) {\n      __typename\n      ... on TotpDisabled { user { id twoFactorEnabled } }\n      ... on InvalidSecondFactorError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.DisableTotpDocument,
     "\n  mutation Refresh {\n    refreshToken {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidRefreshTokenError { message }\n      ... on RefreshTokenReusedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": typeof types.RefreshDocument,
-    "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt }\n  }\n": typeof types.MeDocument,
+    "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining }\n  }\n": typeof types.MeDocument,
     "\n  mutation UpdateMe($input: UpdateMeInput!) {\n    updateMe(input: $input) {\n      __typename\n      ... on UpdateMeSuccess { user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n    }\n  }\n": typeof types.UpdateMeDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent ipAddress current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on SessionNotFoundError { message }\n    }\n  }\n": typeof types.RevokeSessionDocument,
@@ -26,9 +30,13 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n      ... on EmailTakenError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.RegisterDocument,
-    "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on SecondFactorRequired { ticket methods expiresAt }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation VerifySecondFactor($ticket: String!, $code: String!) {\n    verifySecondFactor(ticket: $ticket, code: $code) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id recoveryCodesRemaining } }\n      ... on InvalidSecondFactorError { message }\n      ... on InvalidTicketError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.VerifySecondFactorDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment { secret otpauthUri qrCodeSvg }\n  }\n": types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TotpEnabled { recoveryCodes }\n      ... on InvalidSecondFactorError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code) {\n      __typename\n      ... on TotpDisabled { user { id twoFactorEnabled } }\n      ... on InvalidSecondFactorError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.DisableTotpDocument,
     "\n  mutation Refresh {\n    refreshToken {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidRefreshTokenError { message }\n      ... on RefreshTokenReusedError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n": types.RefreshDocument,
-    "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt }\n  }\n": types.MeDocument,
+    "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining }\n  }\n": types.MeDocument,
     "\n  mutation UpdateMe($input: UpdateMeInput!) {\n    updateMe(input: $input) {\n      __typename\n      ... on UpdateMeSuccess { user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidInputError { message fields { field message } }\n    }\n  }\n": types.UpdateMeDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent ipAddress current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on SessionNotFoundError { message }\n    }\n  }\n": types.RevokeSessionDocument,
@@ -42,7 +50,23 @@ export function graphql(source: "\n  mutation Register($input: RegisterInput!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').LoginDocument;
+export function graphql(source: "\n  mutation Login($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id email emailVerified firstName lastName createdAt updatedAt } }\n      ... on SecondFactorRequired { ticket methods expiresAt }\n      ... on InvalidCredentialsError { message }\n      ... on EmailNotVerifiedError { message }\n      ... on InvalidInputError { message fields { field message } }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').LoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($ticket: String!, $code: String!) {\n    verifySecondFactor(ticket: $ticket, code: $code) {\n      __typename\n      ... on AuthSuccess { accessToken expiresAt user { id recoveryCodesRemaining } }\n      ... on InvalidSecondFactorError { message }\n      ... on InvalidTicketError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').VerifySecondFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment { secret otpauthUri qrCodeSvg }\n  }\n"): typeof import('./graphql').StartTotpEnrollmentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TotpEnabled { recoveryCodes }\n      ... on InvalidSecondFactorError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').ConfirmTotpEnrollmentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code) {\n      __typename\n      ... on TotpDisabled { user { id twoFactorEnabled } }\n      ... on InvalidSecondFactorError { message }\n      ... on RateLimitedError { message retryAfter }\n    }\n  }\n"): typeof import('./graphql').DisableTotpDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -50,7 +74,7 @@ export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt }\n  }\n"): typeof import('./graphql').MeDocument;
+export function graphql(source: "\n  query Me {\n    me { id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining }\n  }\n"): typeof import('./graphql').MeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

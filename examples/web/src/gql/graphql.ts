@@ -16,6 +16,13 @@ export type RegisterInput = {
   password: string;
 };
 
+/** A way to complete a sign-in that needs a second factor. */
+export type SecondFactorMethod =
+  /** One of the single-use recovery codes shown when the app was set up. */
+  | 'RECOVERY_CODE'
+  /** A 6-digit code from an authenticator app (TOTP). */
+  | 'TOTP';
+
 /** Profile changes. Omitted or null fields are left as they are. */
 export type UpdateMeInput = {
   /** New given name, 1 to 100 characters after trimming. */
@@ -49,6 +56,47 @@ export type LoginMutation = { login:
     | { __typename: 'InvalidCredentialsError', message: string }
     | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
     | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+    | { __typename: 'SecondFactorRequired', ticket: string, methods: Array<SecondFactorMethod>, expiresAt: string }
+   };
+
+export type VerifySecondFactorMutationVariables = Exact<{
+  ticket: string;
+  code: string;
+}>;
+
+
+export type VerifySecondFactorMutation = { verifySecondFactor:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, recoveryCodesRemaining: number | null } }
+    | { __typename: 'InvalidSecondFactorError', message: string }
+    | { __typename: 'InvalidTicketError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type StartTotpEnrollmentMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartTotpEnrollmentMutation = { startTotpEnrollment: { secret: string, otpauthUri: string, qrCodeSvg: string } };
+
+export type ConfirmTotpEnrollmentMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type ConfirmTotpEnrollmentMutation = { confirmTotpEnrollment:
+    | { __typename: 'InvalidSecondFactorError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+    | { __typename: 'TotpEnabled', recoveryCodes: Array<string> }
+   };
+
+export type DisableTotpMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type DisableTotpMutation = { disableTotp:
+    | { __typename: 'InvalidSecondFactorError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+    | { __typename: 'TotpDisabled', user: { id: string, twoFactorEnabled: boolean } }
    };
 
 export type RefreshMutationVariables = Exact<{ [key: string]: never; }>;
@@ -64,7 +112,7 @@ export type RefreshMutation = { refreshToken:
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string } | null };
+export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string, twoFactorEnabled: boolean, recoveryCodesRemaining: number | null } | null };
 
 export type UpdateMeMutationVariables = Exact<{
   input: UpdateMeInput;
@@ -169,6 +217,11 @@ export const LoginDocument = new TypedDocumentString(`
         updatedAt
       }
     }
+    ... on SecondFactorRequired {
+      ticket
+      methods
+      expiresAt
+    }
     ... on InvalidCredentialsError {
       message
     }
@@ -189,6 +242,77 @@ export const LoginDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const VerifySecondFactorDocument = new TypedDocumentString(`
+    mutation VerifySecondFactor($ticket: String!, $code: String!) {
+  verifySecondFactor(ticket: $ticket, code: $code) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+        recoveryCodesRemaining
+      }
+    }
+    ... on InvalidSecondFactorError {
+      message
+    }
+    ... on InvalidTicketError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifySecondFactorMutation, VerifySecondFactorMutationVariables>;
+export const StartTotpEnrollmentDocument = new TypedDocumentString(`
+    mutation StartTotpEnrollment {
+  startTotpEnrollment {
+    secret
+    otpauthUri
+    qrCodeSvg
+  }
+}
+    `) as unknown as TypedDocumentString<StartTotpEnrollmentMutation, StartTotpEnrollmentMutationVariables>;
+export const ConfirmTotpEnrollmentDocument = new TypedDocumentString(`
+    mutation ConfirmTotpEnrollment($code: String!) {
+  confirmTotpEnrollment(code: $code) {
+    __typename
+    ... on TotpEnabled {
+      recoveryCodes
+    }
+    ... on InvalidSecondFactorError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmTotpEnrollmentMutation, ConfirmTotpEnrollmentMutationVariables>;
+export const DisableTotpDocument = new TypedDocumentString(`
+    mutation DisableTotp($code: String!) {
+  disableTotp(code: $code) {
+    __typename
+    ... on TotpDisabled {
+      user {
+        id
+        twoFactorEnabled
+      }
+    }
+    ... on InvalidSecondFactorError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisableTotpMutation, DisableTotpMutationVariables>;
 export const RefreshDocument = new TypedDocumentString(`
     mutation Refresh {
   refreshToken {
@@ -229,6 +353,8 @@ export const MeDocument = new TypedDocumentString(`
     lastName
     createdAt
     updatedAt
+    twoFactorEnabled
+    recoveryCodesRemaining
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
