@@ -26,6 +26,7 @@ import { openStores } from './infra/stores';
 import { LoginFlow } from './login/LoginFlow';
 import { ReAuthenticator } from './login/ReAuthenticator';
 import { SecondFactorTickets } from './login/SecondFactors';
+import { SignInMethods } from './login/SignInMethods';
 import { AccessTokens } from './sessions/AccessTokens';
 import { Authenticator } from './sessions/Authenticator';
 import { SessionService } from './sessions/SessionService';
@@ -144,6 +145,7 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
       transactions,
       loginFlow: new LoginFlow(sessions, transactions, new SecondFactorTickets(stores.ephemeral, now), limits, config.login),
       reauth: new ReAuthenticator(limits, { name: 'current', limit: config.login.checksPerAccount }, config.login.recentSignInSeconds, now),
+      signInMethods: new SignInMethods(),
       sessions,
       limits,
       linkTokens: new LinkTokens(now),

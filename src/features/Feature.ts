@@ -11,6 +11,7 @@ import type { HashPool } from '../infra/hashing/HashPool';
 import type { Logger } from '../infra/logger';
 import type { LoginFlow } from '../login/LoginFlow';
 import type { ReAuthenticator } from '../login/ReAuthenticator';
+import type { SignInMethods } from '../login/SignInMethods';
 import type { SessionService } from '../sessions/SessionService';
 import type { LinkTokens } from '../users/LinkTokens';
 import type { Route } from '../http/router';
@@ -24,6 +25,8 @@ export interface Kit {
   readonly transactions: Transactions;
   readonly loginFlow: LoginFlow;
   readonly reauth: ReAuthenticator;
+  /** Every way each user can sign in: modules that offer one register; removals ask it first. */
+  readonly signInMethods: SignInMethods;
   readonly sessions: SessionService;
   readonly limits: AttemptLimits;
   readonly linkTokens: LinkTokens;

@@ -7,6 +7,8 @@ import type { Transactions } from '../../src/core/Transactions';
 import { MemoryEphemeralStore } from '../../src/infra/memory/MemoryEphemeralStore';
 import { LoginFlow } from '../../src/login/LoginFlow';
 import { SecondFactorTickets } from '../../src/login/SecondFactors';
+import { SignInMethods } from '../../src/login/SignInMethods';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReAuthenticator, type ReauthFactor } from '../../src/login/ReAuthenticator';
 import type { SessionService, SignedIn } from '../../src/sessions/SessionService';
 import type { User } from '../../src/users/User';
@@ -185,5 +187,24 @@ describe('AttemptLimits', () => {
     expect(limits.account('ada@example.com')).not.toContain('ada');
     const off = new AttemptLimits(counters, { enabled: false, windowSeconds: 60 }, new Uint8Array(32));
     for (let i = 0; i < 5; i++) expect(await off.hit(rule, ip)).toBeNull();
+  });
+});
+
+describe('SignInMethods', () => {
+  it('lists every way in across modules, and says whether one would remain after a removal', async () => {
+    const methods = new SignInMethods();
+    const em = {} as EntityManager;
+    methods.register({ methodsOf: async () => [{ kind: 'password', id: 'u1' }] });
+    methods.register({ methodsOf: async (_em, userId) => (userId === 'u1' ? [{ kind: 'passkey', id: 'pk1' }] : []) });
+    expect(await methods.of(em, 'u1')).toEqual([
+      { kind: 'password', id: 'u1' },
+      { kind: 'passkey', id: 'pk1' },
+    ]);
+    expect(await methods.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk1' })).toBe(true);
+    expect(await methods.wouldRemainAfter(em, 'u2', { kind: 'password', id: 'u1' })).toBe(true);
+    const only = new SignInMethods();
+    only.register({ methodsOf: async () => [{ kind: 'passkey', id: 'pk1' }] });
+    expect(await only.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk1' })).toBe(false);
+    expect(await only.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk2' })).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { checkEmail, checkName, collect, ok } from '../../core/validation';
 import type { Logger } from '../../infra/logger';
 import type { LoginFlow, LoginOutcome } from '../../login/LoginFlow';
 import type { ReauthFactor, ReAuthenticator, ReauthProof } from '../../login/ReAuthenticator';
+import type { SignInMethod, SignInMethodSource } from '../../login/SignInMethods';
 import type { SessionService } from '../../sessions/SessionService';
 import { LinkTokens } from '../../users/LinkTokens';
 import { User } from '../../users/User';
@@ -61,7 +62,7 @@ class RejectedPassword extends Error {
  * one through an emailed link. The password is a credential of its own (`PasswordCredential`); once it
  * is checked, the login flow opens the session. Also the password factor of the re-authenticator.
  */
-export class PasswordService implements ReauthFactor {
+export class PasswordService implements ReauthFactor, SignInMethodSource {
   constructor(
     private readonly orm: MikroORM,
     private readonly transactions: Transactions,
@@ -266,6 +267,11 @@ export class PasswordService implements ReauthFactor {
   async forgiveAfterReset(userId: string, email: string): Promise<void> {
     await this.loginFlow.forgive(email);
     await this.reauth.forgive(userId);
+  }
+
+  /** The password as a way to sign in (an account may have none). */
+  async methodsOf(em: EntityManager, userId: string): Promise<readonly SignInMethod[]> {
+    return (await em.count(PasswordCredential, { user: userId })) > 0 ? [{ kind: 'password', id: userId }] : [];
   }
 
   // The password as a factor of the re-authenticator.

@@ -34,6 +34,7 @@ export const password = feature({
       kit.now,
     );
     kit.reauth.register(service);
+    kit.signInMethods.register(service);
     return {
       service,
       listeners: [
