@@ -194,7 +194,7 @@ describe('SignInMethods', () => {
   it('lists every way in across modules, and says whether one would remain after a removal', async () => {
     const methods = new SignInMethods();
     const em = {} as EntityManager;
-    methods.register({ methodsOf: async () => [{ kind: 'password', id: 'u1' }] });
+    methods.register({ methodsOf: async (_em, userId) => [{ kind: 'password', id: userId }] });
     methods.register({ methodsOf: async (_em, userId) => (userId === 'u1' ? [{ kind: 'passkey', id: 'pk1' }] : []) });
     expect(await methods.of(em, 'u1')).toEqual([
       { kind: 'password', id: 'u1' },
