@@ -1,4 +1,4 @@
-import { EmailNotVerifiedError, EmailTakenError, InvalidCredentialsError, InvalidInputError, RateLimitedError } from '../errors';
+import { EmailNotVerifiedError, EmailTakenError, InvalidCredentialsError, InvalidInputError, InvalidPasskeyError, RateLimitedError } from '../errors';
 import { resultUnion } from '../results';
 import { AuthSuccess } from './AuthSuccess';
 import { SecondFactorRequiredType } from './secondFactor';
@@ -10,15 +10,16 @@ import { SecondFactorRequiredType } from './secondFactor';
 
 export const RegisterResult = resultUnion(
   'RegisterResult',
-  'The outcome of `register`. `EmailNotVerifiedError` when the service requires verification: the account ' +
-    'was created and a link sent; sign in after following it.',
+  'The outcome of `register` (and `finishPasskeyRegistrationForNewAccount`). `EmailNotVerifiedError` when the ' +
+    'service requires verification: the account was created and a link sent; sign in after following it.',
   { 'signed-in': AuthSuccess },
-  [EmailTakenError, InvalidInputError, EmailNotVerifiedError, RateLimitedError],
+  [EmailTakenError, InvalidInputError, EmailNotVerifiedError, RateLimitedError, InvalidPasskeyError],
 );
 
 export const LoginResult = resultUnion(
   'LoginResult',
-  'The outcome of `login`. `SecondFactorRequired` when the account has a second factor: finish with its ticket.',
+  'The outcome of a sign-in (`login`, `finishPasskeyLogin`). `SecondFactorRequired` when the account has a ' +
+    'second factor and the sign-in was one factor (a password): finish with its ticket.',
   { 'signed-in': AuthSuccess, 'second-factor-required': SecondFactorRequiredType },
-  [InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError, RateLimitedError],
+  [InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError, RateLimitedError, InvalidPasskeyError],
 );
