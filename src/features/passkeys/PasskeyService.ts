@@ -23,7 +23,7 @@ const PASSKEY_ADDED = declareCredentialEvent('PASSKEY_ADDED', {
   notice: {
     subject: 'A passkey was added to your account',
     lines: [
-      'A passkey was just added to the account with this email address. It signs in without a password, and a sign-in with the password now also asks for a passkey.',
+      'A passkey was just added to the account with this email address. It signs in without a password; if the account has a password, signing in with it now also asks for a passkey.',
       'If it was not you, remove it in your account settings and reset your password at once: someone else may control your account.',
     ],
   },
