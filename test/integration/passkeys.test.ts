@@ -304,6 +304,11 @@ describe('adding, renaming and removing passkeys', () => {
     const second = await registered(t.gql);
     expect((await again(first.token)).__typename).toBe('InvalidPasskeyError');
     expect((await again(second.token)).__typename).toBe('InvalidPasskeyError');
+    // Nor as the passkey of a new account: the account is not created either.
+    const input = account();
+    const start = await data(t.gql, START_NEW, { i: input });
+    expect((await data(t.gql, FINISH_NEW, { c: start.challengeId, r: withChallenge(response, start.options) })).__typename).toBe('InvalidPasskeyError');
+    expect((await t.db.query('select count(*)::int as n from users where email = $1', [input.email])).rows[0].n).toBe(0);
 
     const [a, b] = [await registered(t.gql), await registered(t.gql)];
     const fresh = await device().create((await data(t.gql, START_ADD, {}, a.token)).options);
