@@ -153,6 +153,9 @@ async function main(): Promise<void> {
       TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       SMTP_URL: 'smtp://127.0.0.1:9',
       APP_URL: 'https://app.example',
+      WEBAUTHN_RP_ID: 'app.example',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://app.example',
       // The benchmark's mail goes nowhere: one attempt now, the next a minute later, given up then.
       MAIL_RETRY_BASE_MS: '60000',
       MAIL_MAX_AGE: '60',

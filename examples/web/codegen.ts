@@ -13,9 +13,11 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
-        // Custom scalars travel as strings (RFC 3339 date-times, email addresses); strictScalars makes
-        // codegen stop at any scalar that is not mapped here instead of typing it `any`.
-        scalars: { DateTime: 'string', EmailAddress: 'string' },
+        // Custom scalars travel as strings (RFC 3339 date-times, email addresses); JSON (WebAuthn's
+        // options and responses) as whatever it holds, which the page hands to @simplewebauthn/browser
+        // with the type that library gives it. strictScalars makes codegen stop at any scalar that is
+        // not mapped here instead of typing it `any`.
+        scalars: { DateTime: 'string', EmailAddress: 'string', JSON: 'unknown' },
         strictScalars: true,
         // Documents as typed strings: no GraphQL runtime in the page, just fetch.
         documentMode: 'string',

@@ -97,6 +97,10 @@ export interface CoreConfig {
     readonly checksPerAccount: number;
     /** For an account without a password: how recent a sign-in stands in for it before sensitive changes. */
     readonly recentSignInSeconds: number;
+    /** Failed sign-ins per client address per window, whatever the method (password, passkey). */
+    readonly failuresPerAddress: number;
+    /** Accounts created per client address per window, whatever the method. */
+    readonly registrationsPerAddress: number;
   };
   /** Brute-force limits: off only in development (RATE_LIMITS=off); each feature has its own numbers. */
   readonly rateLimits: { readonly enabled: boolean; readonly windowSeconds: number };
@@ -290,6 +294,8 @@ export function loadConfig(variables: Env = process.env): Config {
       requireEmailVerification: env.bool('REQUIRE_EMAIL_VERIFICATION', false),
       checksPerAccount: env.int('RATE_LIMIT_LOGIN_PER_ACCOUNT', 5, 1, 10000),
       recentSignInSeconds: env.duration('RECENT_SIGN_IN_WINDOW', 10 * 60, 60, 86400),
+      failuresPerAddress: env.int('RATE_LIMIT_LOGIN_PER_IP', 50, 1, 1000000),
+      registrationsPerAddress: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, 1, 1000000),
     },
     rateLimits: { enabled: !rateLimitsOff, windowSeconds: env.duration('RATE_LIMIT_WINDOW', 15 * 60, 10, 86400) },
     metrics: {

@@ -135,6 +135,24 @@ export class RateLimitedError extends ErrorResult {
   retryAfter: number;
 }
 
+@errorType('INVALID_PASSKEY', 'InvalidPasskeyError', {
+  description:
+    'A passkey response was refused: it answers no live challenge of this kind (unknown, used, expired, or issued ' +
+    'for something else), comes from another site or RP ID, has a bad signature, names a credential this account ' +
+    'does not have, lacks user verification where it is required, or repeats a signature counter. Deliberately ' +
+    'not saying which. Nothing was written; start the ceremony again.',
+  codeDescription: 'The passkey response was refused (deliberately not saying why).',
+})
+export class InvalidPasskeyError extends ErrorResult {}
+
+@errorType('LAST_SIGN_IN_METHOD', 'LastSignInMethodError', {
+  description:
+    'Refused: this is the last way to sign in to the account (its password, passkeys and linked identities). ' +
+    'Add another first.',
+  codeDescription: 'Removing it would leave the account with no way to sign in.',
+})
+export class LastSignInMethodError extends ErrorResult {}
+
 /** Types the schema must include though no field returns them directly (reached through unions). */
 export const ERROR_TYPES = [
   ErrorResult,
@@ -147,6 +165,8 @@ export const ERROR_TYPES = [
   InvalidTokenError,
   EmailNotVerifiedError,
   RateLimitedError,
+  InvalidPasskeyError,
+  LastSignInMethodError,
 ];
 
 /** Top-level error codes (in `errors[].extensions.code`); every one is in the clients' union. */

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
+import { DateTimeResolver, EmailAddressResolver, JSONResolver } from 'graphql-scalars';
 import { EMAIL_MAX } from '../core/validation';
 
 /**
@@ -35,3 +35,16 @@ function prepare(value: unknown): unknown {
   if (trimmed.length > EMAIL_MAX) throw new TypeError(`Value is not a valid email address: longer than ${EMAIL_MAX} characters`);
   return trimmed;
 }
+
+/**
+ * graphql-scalars' `JSON`: any JSON value, as is. WebAuthn's options and responses travel in it in
+ * their standard JSON forms (`PublicKeyCredentialCreationOptionsJSON`, `RegistrationResponseJSON`...),
+ * so `@simplewebauthn/browser` (or the browser's own `toJSON()`) reads and writes them unchanged.
+ */
+export const JSONScalar = new GraphQLScalarType({
+  ...JSONResolver.toConfig(),
+  description:
+    'A JSON value (ECMA-404), passed as is: an object, not a string holding one. WebAuthn options and responses ' +
+    'travel in it in their standard JSON forms.',
+  specifiedByURL: 'https://ecma-international.org/publications-and-standards/standards/ecma-404/',
+});

@@ -24,8 +24,9 @@ export async function createSchema(): Promise<GraphQLSchema> {
   Object.assign(schema.getQueryType()!, { description: 'Reads. Send `Authorization: Bearer <accessToken>` to act as a user.' });
   Object.assign(schema.getMutationType()!, {
     description:
-      'Writes. `register`, `login` and `refreshToken` ignore the `Authorization` header; the emailed-link ones, ' +
-      '`requestPasswordReset` and `requestEmailVerification(email:)` need none; the others require it.',
+      'Writes. The sign-ins (`register`, `login`, `refreshToken`, the second factors, the passkey sign-in and ' +
+      'account-creation ones) ignore the `Authorization` header; the emailed-link ones, `requestPasswordReset` and ' +
+      '`requestEmailVerification(email:)` need none; the others require it.',
   });
   return schema;
 }

@@ -16,6 +16,21 @@ import { TICKET_ATTEMPTS } from './SecondFactors';
  */
 export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'user' | 'fed' | 'mfa' | (string & {});
 
+/**
+ * Per-address limits every sign-in method counts against, under one name each: failed sign-ins
+ * (a password or a passkey refused) and accounts created share their counters whatever the method, so
+ * switching methods buys an address no fresh attempts.
+ */
+export function addressRules(login: { failuresPerAddress: number; registrationsPerAddress: number }): {
+  failures: LimitRule;
+  registrations: LimitRule;
+} {
+  return {
+    failures: { name: 'login-fail', limit: login.failuresPerAddress },
+    registrations: { name: 'register', limit: login.registrationsPerAddress },
+  };
+}
+
 /** What a primary sign-in method established: whose account, and how. */
 export interface Proof {
   readonly methods: readonly AuthMethod[];

@@ -12,6 +12,8 @@ export interface ReauthProof {
   readonly password?: string;
   /** A code from an authenticator app, or a recovery code. */
   readonly code?: string;
+  /** A fresh passkey assertion: the response to a re-authentication challenge, and that challenge's id. */
+  readonly passkey?: { readonly challengeId: string; readonly response: unknown };
 }
 
 /** One kind of factor a module can check (the password module checks `password`). */
@@ -35,7 +37,7 @@ export type ReauthRefusal = Failure<'INVALID_CREDENTIALS'> | RateLimited;
 
 /**
  * The one re-authenticator for sensitive changes. A proof is accepted when every factor it offers is
- * right: a password, or a code, or both. An account without a password (signed in with a passkey or
+ * right: a password, a code, a fresh passkey assertion, or several. An account without a password (signed in with a passkey or
  * another provider) may instead rely on a recent sign-in: `auth_time` within the window. Checks are
  * limited per user like logins: a stolen access token must not become unlimited guesses.
  */
@@ -62,7 +64,7 @@ export class ReAuthenticator {
       const required = this.factors.filter((factor) => factor.rulesOutRecentSignIn);
       const enrolled = await Promise.all(required.map((factor) => factor.enrolled(user)));
       if (!enrolled.includes(true) && this.signedInRecently(ctx)) return null;
-      return failure('INVALID_CREDENTIALS', 'Confirm it is you with your current password or a one-time code.');
+      return failure('INVALID_CREDENTIALS', 'Confirm it is you with your current password, a one-time code or a passkey.');
     }
     // Counted before anything is checked, so a blocked guess costs no work and reveals nothing.
     const limited = await this.limits.hit(this.rule, `user:${user.id}`);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { failure, type Failure } from '../core/results';
 
 /** One way a user can sign in, as the account lists it. */
 export interface SignInMethod {
@@ -6,6 +7,16 @@ export interface SignInMethod {
   readonly kind: string;
   /** Which one, for kinds a user can have several of (a passkey's id, a linked identity's id). */
   readonly id: string;
+}
+
+export type LastSignInMethod = Failure<'LAST_SIGN_IN_METHOD'>;
+
+/** What a refused removal answers: removing it would leave the account with no way to sign in. */
+export function lastSignInMethod(): LastSignInMethod {
+  return failure(
+    'LAST_SIGN_IN_METHOD',
+    'This is the last way to sign in to this account. Add another (a password or a passkey) before removing it.',
+  );
 }
 
 /** A module that gives users a way to sign in tells which of its ways a user has. */

@@ -112,15 +112,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     RATE_LIMIT_REGISTER_PER_IP: '100000',
     RATE_LIMIT_RESET_PER_IP: '100000',
     RATE_LIMIT_REFRESH_PER_IP: '100000',
+    RATE_LIMIT_PASSKEY_CHALLENGES_PER_IP: '100000',
     // Closing waits for idle kept-alive connections to time out (clients were promised that), up to
     // 70% of this: seconds per app that a test does not need once it is done. shutdown.test.ts sets its own.
     SHUTDOWN_GRACE_MS: '100',
-    // Production requires a mail server and a front-end URL; tests of production mode that do not
-    // send mail get a closed port (sends fail and are retried in the background, harmlessly).
+    // Production requires a mail server, a front-end URL and the passkeys' relying party; tests of
+    // production mode that do not send mail get a closed port (sends fail and are retried in the
+    // background, harmlessly).
     ...(options.env?.NODE_ENV === 'production' && {
       SMTP_URL: 'smtp://127.0.0.1:9',
       APP_URL: 'https://app.example',
       TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      WEBAUTHN_RP_ID: 'app.example',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://app.example',
     }),
     ...options.env,
   });

@@ -304,7 +304,8 @@ describe('without SMTP_URL', () => {
       expect(eml).toContain(`To: ${input.email}`);
       expect(eml).toContain('Subject: Confirm your email address');
       expect(eml).toMatch(/multipart\/alternative/);
-      expect(local.logs.some((line) => line.includes('mail written to outbox') && line.includes('verify-email?token='))).toBe(true);
+      // The file appears as it is being written; the log line follows once it is.
+      await expect.poll(() => local.logs.some((line) => line.includes('mail written to outbox') && line.includes('verify-email?token='))).toBe(true);
     } finally {
       await local.close();
     }

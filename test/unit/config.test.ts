@@ -64,8 +64,11 @@ describe('loadConfig', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems).toHaveLength(11);
+    expect(error!.problems).toHaveLength(14);
     expect(error!.message).toContain('TOTP_ENCRYPTION_KEY is required when NODE_ENV=production');
+    expect(error!.message).toContain('WEBAUTHN_RP_ID is required when NODE_ENV=production');
+    expect(error!.message).toContain('WEBAUTHN_RP_NAME is required when NODE_ENV=production');
+    expect(error!.message).toContain('WEBAUTHN_ORIGINS is required when NODE_ENV=production');
     expect(error!.message).toContain('SMTP_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('APP_URL is required when NODE_ENV=production');
     expect(error!.message).toContain('REFRESH_TOKEN_SECRET is required when NODE_ENV=production');
@@ -90,6 +93,9 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgresql://db/auth',
       REDIS_URL: 'redis://cache:6379',
       TOTP_ENCRYPTION_KEY: 'k'.repeat(43),
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://app.example.com',
     });
     expect(config.jwt.secretGenerated).toBe(false);
     expect(config.isProduction).toBe(true);
@@ -106,6 +112,30 @@ describe('loadConfig', () => {
     const fallback = loadConfig({});
     expect(fallback.features.totp.keyGenerated).toBe(true);
     expect(fallback.warnings.join()).toContain('TOTP_ENCRYPTION_KEY is not set');
+  });
+
+  it('binds passkeys to localhost and the demo page in development; checks every origin as a browser would', () => {
+    expect(loadConfig({}).features.passkeys).toMatchObject({ rpId: 'localhost', rpName: 'graphql-auth-service', origins: ['http://localhost:5173'] });
+    const config = loadConfig({
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: `https://example.com, https://app.example.com:8443,android:apk-key-hash:${'A'.repeat(43)}`,
+    });
+    expect(config.features.passkeys).toMatchObject({
+      rpId: 'example.com',
+      rpName: 'Example',
+      origins: ['https://example.com', 'https://app.example.com:8443', `android:apk-key-hash:${'A'.repeat(43)}`],
+    });
+    expect(config.warnings.join()).not.toContain('WEBAUTHN');
+    // Browsers refuse an IP address as RP ID, and passkeys over http anywhere but localhost.
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: '127.0.0.1' })).toThrow(/WEBAUTHN_RP_ID must be a lower-case domain name/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID must be a lower-case domain name/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'http://example.com' })).toThrow(/"http:\/\/example.com" must use https/);
+    expect(() => loadConfig({ WEBAUTHN_ORIGINS: 'http://localhost:5173/app' })).toThrow(/is not an origin/);
+    expect(() => loadConfig({ WEBAUTHN_ORIGINS: 'android:apk-key-hash:short' })).toThrow(/android:apk-key-hash/);
+    // Another domain works only through Related Origin Requests: allowed, with a warning that says so.
+    const related = loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com,https://example.org' });
+    expect(related.warnings.join()).toContain('"https://example.org" is not on WEBAUTHN_RP_ID "example.com"');
   });
 
   it('refuses a Redis key prefix that would break cluster hash tags', () => {

@@ -17,9 +17,12 @@ describe('schema.graphql', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(await emitSchema());
   });
 
-  it('keeps the contract clients code against: every type, field, argument and nullability', () => {
+  it.each([
+    ['the API', CONTRACT],
+    ['passkeys (issue 14)', PASSKEYS_CONTRACT],
+  ])('keeps the contract clients code against (%s): every type, field, argument and nullability', (_name, sdl) => {
     const actual = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
-    const contract = buildSchema(CONTRACT);
+    const contract = buildSchema(sdl);
     for (const type of Object.values(contract.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
       const expected = shape(type) as Record<string, unknown>;
@@ -88,6 +91,43 @@ const CONTRACT = /* GraphQL */ `
   }
 `;
 
+/** The passkeys contract (issue 14): its names and types are exact; members and fields may be added. */
+const PASSKEYS_CONTRACT = /* GraphQL */ `
+  scalar DateTime
+  scalar EmailAddress
+  scalar JSON
+  enum ErrorCode { INVALID_PASSKEY INVALID_INPUT RATE_LIMITED }
+  enum SecondFactorMethod { PASSKEY }
+  interface ErrorResult { code: ErrorCode! message: String! }
+  type InvalidPasskeyError implements ErrorResult { code: ErrorCode! message: String! }
+  type InvalidInputError implements ErrorResult { code: ErrorCode! message: String! }
+  type RateLimitedError implements ErrorResult { code: ErrorCode! message: String! }
+  type Passkey { id: ID! name: String! createdAt: DateTime! lastUsedAt: DateTime deviceType: String! backedUp: Boolean! }
+  type User { id: ID! passkeys: [Passkey!]! }
+  type AuthSuccess { accessToken: String! user: User! }
+  type SecondFactorRequired { ticket: String! methods: [SecondFactorMethod!]! expiresAt: DateTime! }
+  type PasskeyChallenge { challengeId: ID! options: JSON! }
+  type PasskeyAdded { passkey: Passkey! }
+  union FinishPasskeyRegistrationResult = PasskeyAdded | InvalidPasskeyError | InvalidInputError
+  union LoginResult = AuthSuccess | InvalidPasskeyError | RateLimitedError
+  union RegisterResult = AuthSuccess | InvalidPasskeyError
+  union VerifySecondFactorResult = AuthSuccess | InvalidPasskeyError
+  input PasskeyAccountInput { email: EmailAddress! firstName: String! lastName: String! }
+  input PasskeyAssertionInput { challengeId: ID! response: JSON! }
+  type Query { me: User }
+  type Mutation {
+    startPasskeyRegistration: PasskeyChallenge!
+    finishPasskeyRegistration(challengeId: ID!, response: JSON!, name: String): FinishPasskeyRegistrationResult!
+    startPasskeyLogin(email: EmailAddress): PasskeyChallenge!
+    finishPasskeyLogin(challengeId: ID!, response: JSON!): LoginResult!
+    startPasskeySecondFactor(ticket: String!): PasskeyChallenge!
+    verifySecondFactorWithPasskey(ticket: String!, challengeId: ID!, response: JSON!): VerifySecondFactorResult!
+    startPasskeyRegistrationForNewAccount(input: PasskeyAccountInput!): PasskeyChallenge!
+    finishPasskeyRegistrationForNewAccount(challengeId: ID!, response: JSON!): RegisterResult!
+    startPasskeyReauthentication: PasskeyChallenge!
+  }
+`;
+
 /** A type reduced to what clients depend on. Contract fields must all be present with the same shape. */
 function shape(type: GraphQLNamedType | undefined | null): unknown {
   if (!type) return undefined;
@@ -100,7 +140,8 @@ function shape(type: GraphQLNamedType | undefined | null): unknown {
       fields: Object.fromEntries(
         Object.values(type.getFields()).map((field) => [
           field.name,
-          `${'args' in field ? `(${field.args.map((a: { name: string; type: unknown }) => `${a.name}: ${String(a.type)}`).join(', ')})` : ''}${field.type}`,
+          // Arguments are named, so their order is not part of the contract.
+          `${'args' in field ? `(${field.args.map((a: { name: string; type: unknown }) => `${a.name}: ${String(a.type)}`).sort().join(', ')})` : ''}${field.type}`,
         ]),
       ),
     };

@@ -13,11 +13,14 @@ import {
   UpdateMe,
   VerifySecondFactor,
 } from './operations';
+import { passkeyActions } from './passkeys';
 
 /**
- * A small page over the service: register, sign in (with a second factor when the account has one),
- * see and edit the profile, set up an authenticator app, list and end sessions, sign out. A reload resumes the session through the refresh cookie. User data is only ever set as
- * text (never as HTML), so nothing the service returns can run as script here.
+ * A small page over the service: register (with a password or a passkey), sign in (with a password
+ * or a passkey, and a second factor when the account has one), see and edit the profile, set up an
+ * authenticator app, add and remove passkeys, list and end sessions, sign out. A reload resumes the
+ * session through the refresh cookie. User data is only ever set as text (never as HTML), so nothing
+ * the service returns can run as script here.
  */
 const api = new Api(import.meta.env.VITE_API_URL ?? 'http://localhost:4000/graphql');
 
@@ -41,15 +44,41 @@ function show(state: PageState): void {
  */
 let pendingTicket: string | null = null;
 
+/** Starts the second step of a sign-in that answered SecondFactorRequired. */
+function askForSecondFactor(ticket: string, methods: readonly string[]): void {
+  pendingTicket = ticket;
+  element('second-factor-passkey').hidden = !methods.includes('PASSKEY');
+  show('second-factor');
+}
+
+/** The second step is over (done, or its ticket dead). */
+function forgetTicket(): void {
+  pendingTicket = null;
+  element<HTMLFormElement>('second-factor-form').reset();
+}
+
 function fieldErrors(fields: Array<{ field: string; message: string }>): string {
   return fields.map((f) => `${f.field}: ${f.message}`).join(' ');
 }
+
+const passkeyScreens = passkeyActions({
+  api,
+  say,
+  field,
+  fieldErrors,
+  showSignedIn,
+  showSignedOut,
+  askForSecondFactor,
+  ticket: () => pendingTicket,
+  forgetTicket,
+});
 
 async function showSignedIn(): Promise<void> {
   const { me } = await api.run(Me, {});
   if (!me) return showSignedOut('Please sign in.');
   renderProfile(me);
   renderTwoFactor(me);
+  renderPasskeys(me.passkeys);
   await renderSessions();
   show('signed-in');
 }
@@ -63,10 +92,27 @@ function showSignedOut(message: string): void {
 function renderTwoFactor(me: NonNullable<MeQuery['me']>): void {
   element('totp-status').textContent = me.twoFactorEnabled
     ? `On: signing in needs a code from your authenticator app. ${me.recoveryCodesRemaining ?? 0} recovery codes left.`
-    : 'Off: a password alone signs in to this account.';
+    : 'Off: no authenticator app is set up.';
   element('totp-start').hidden = me.twoFactorEnabled;
   element('totp-disable').hidden = !me.twoFactorEnabled;
   element('totp-setup').hidden = true;
+}
+
+function renderPasskeys(passkeys: NonNullable<MeQuery['me']>['passkeys']): void {
+  const items = passkeys.map((passkey) => {
+    const item = document.createElement('li');
+    item.dataset.id = passkey.id;
+    const kind = passkey.deviceType === 'multiDevice' ? 'synced' : 'on one device';
+    const used = passkey.lastUsedAt ? `last used ${new Date(passkey.lastUsedAt).toLocaleString()}` : 'never used';
+    item.append(`${passkey.name} (${kind}) · ${used} `);
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Remove';
+    remove.addEventListener('click', () => void act(() => passkeyScreens.remove(passkey.id)));
+    item.append(remove);
+    return item;
+  });
+  element('passkeys').replaceChildren(...items);
 }
 
 type Profile = Pick<NonNullable<MeQuery['me']>, 'firstName' | 'lastName' | 'email' | 'emailVerified' | 'createdAt'>;
@@ -116,6 +162,7 @@ async function register(form: HTMLFormElement): Promise<void> {
     case 'EmailTakenError':
     case 'EmailNotVerifiedError':
     case 'RateLimitedError':
+    case 'InvalidPasskeyError':
       return say(result.message);
     default:
       return assertNever(result);
@@ -130,14 +177,14 @@ async function login(form: HTMLFormElement): Promise<void> {
       say('Signed in.');
       return showSignedIn();
     case 'SecondFactorRequired':
-      pendingTicket = result.ticket;
-      show('second-factor');
+      askForSecondFactor(result.ticket, result.methods);
       return say('Password accepted. One more step.');
     case 'InvalidInputError':
       return say(fieldErrors(result.fields));
     case 'InvalidCredentialsError':
     case 'EmailNotVerifiedError':
     case 'RateLimitedError':
+    case 'InvalidPasskeyError':
       return say(result.message);
     default:
       return assertNever(result);
@@ -149,17 +196,16 @@ async function verifySecondFactor(form: HTMLFormElement): Promise<void> {
   const { verifySecondFactor: result } = await api.run(VerifySecondFactor, { ticket: pendingTicket, code: field(form, 'code') });
   switch (result.__typename) {
     case 'AuthSuccess':
-      pendingTicket = null;
-      form.reset();
+      forgetTicket();
       api.signIn(result.accessToken);
       say(result.user.recoveryCodesRemaining === 0 ? 'Signed in. That was your last recovery code: make new ones.' : 'Signed in.');
       return showSignedIn();
     case 'InvalidSecondFactorError':
+    case 'InvalidPasskeyError':
     case 'RateLimitedError':
       return say(result.message);
     case 'InvalidTicketError':
-      pendingTicket = null;
-      form.reset();
+      forgetTicket();
       return showSignedOut(result.message);
     default:
       return assertNever(result);
@@ -274,6 +320,10 @@ onSubmit('update', updateMe);
 onSubmit('totp-confirm', confirmTotpEnrollment);
 onSubmit('totp-disable', disableTotp);
 element('totp-start').addEventListener('click', () => void act(startTotpEnrollment));
+onSubmit('passkey-register', passkeyScreens.createAccount);
+element('passkey-login').addEventListener('click', () => void act(passkeyScreens.signIn));
+element('second-factor-passkey').addEventListener('click', () => void act(passkeyScreens.secondFactor));
+element('passkey-add').addEventListener('click', () => void act(passkeyScreens.add));
 element('logout').addEventListener('click', () => void act(logout));
 
 // A reload: resume the session from the refresh cookie, if there is one.

@@ -14,6 +14,7 @@ export const Register = graphql(`
       ... on EmailTakenError { message }
       ... on EmailNotVerifiedError { message }
       ... on RateLimitedError { message retryAfter }
+      ... on InvalidPasskeyError { message }
     }
   }
 `);
@@ -28,6 +29,7 @@ export const Login = graphql(`
       ... on EmailNotVerifiedError { message }
       ... on InvalidInputError { message fields { field message } }
       ... on RateLimitedError { message retryAfter }
+      ... on InvalidPasskeyError { message }
     }
   }
 `);
@@ -41,6 +43,96 @@ export const VerifySecondFactor = graphql(`
       ... on InvalidSecondFactorError { message }
       ... on InvalidTicketError { message }
       ... on RateLimitedError { message retryAfter }
+      ... on InvalidPasskeyError { message }
+    }
+  }
+`);
+
+/** Passkeys: each ceremony is a start (options for the browser) and a finish (the browser's response). */
+export const StartPasskeyRegistrationForNewAccount = graphql(`
+  mutation StartPasskeyRegistrationForNewAccount($input: PasskeyAccountInput!) {
+    startPasskeyRegistrationForNewAccount(input: $input) { challengeId options }
+  }
+`);
+
+export const FinishPasskeyRegistrationForNewAccount = graphql(`
+  mutation FinishPasskeyRegistrationForNewAccount($challengeId: ID!, $response: JSON!) {
+    finishPasskeyRegistrationForNewAccount(challengeId: $challengeId, response: $response) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id } }
+      ... on InvalidInputError { message fields { field message } }
+      ... on EmailTakenError { message }
+      ... on EmailNotVerifiedError { message }
+      ... on RateLimitedError { message retryAfter }
+      ... on InvalidPasskeyError { message }
+    }
+  }
+`);
+
+export const StartPasskeyLogin = graphql(`
+  mutation StartPasskeyLogin($email: EmailAddress) {
+    startPasskeyLogin(email: $email) { challengeId options }
+  }
+`);
+
+export const FinishPasskeyLogin = graphql(`
+  mutation FinishPasskeyLogin($challengeId: ID!, $response: JSON!) {
+    finishPasskeyLogin(challengeId: $challengeId, response: $response) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id } }
+      ... on SecondFactorRequired { ticket methods expiresAt }
+      ... on InvalidPasskeyError { message }
+      ... on InvalidCredentialsError { message }
+      ... on EmailNotVerifiedError { message }
+      ... on InvalidInputError { message fields { field message } }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const StartPasskeySecondFactor = graphql(`
+  mutation StartPasskeySecondFactor($ticket: String!) {
+    startPasskeySecondFactor(ticket: $ticket) { challengeId options }
+  }
+`);
+
+export const VerifySecondFactorWithPasskey = graphql(`
+  mutation VerifySecondFactorWithPasskey($ticket: String!, $challengeId: ID!, $response: JSON!) {
+    verifySecondFactorWithPasskey(ticket: $ticket, challengeId: $challengeId, response: $response) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id } }
+      ... on InvalidPasskeyError { message }
+      ... on InvalidSecondFactorError { message }
+      ... on InvalidTicketError { message }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const StartPasskeyRegistration = graphql(`
+  mutation StartPasskeyRegistration {
+    startPasskeyRegistration { challengeId options }
+  }
+`);
+
+export const FinishPasskeyRegistration = graphql(`
+  mutation FinishPasskeyRegistration($challengeId: ID!, $response: JSON!, $name: String) {
+    finishPasskeyRegistration(challengeId: $challengeId, response: $response, name: $name) {
+      __typename
+      ... on PasskeyAdded { passkey { id name } }
+      ... on InvalidPasskeyError { message }
+      ... on InvalidInputError { message fields { field message } }
+    }
+  }
+`);
+
+export const RemovePasskey = graphql(`
+  mutation RemovePasskey($id: ID!) {
+    removePasskey(id: $id) {
+      __typename
+      ... on PasskeyRemoved { passkeyId }
+      ... on PasskeyNotFoundError { message }
+      ... on LastSignInMethodError { message }
     }
   }
 `);
@@ -88,7 +180,10 @@ export const Refresh = graphql(`
 
 export const Me = graphql(`
   query Me {
-    me { id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining }
+    me {
+      id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining
+      passkeys { id name deviceType backedUp createdAt lastUsedAt }
+    }
   }
 `);
 

@@ -5,10 +5,8 @@ export interface PasswordSettings {
   readonly bcryptCost: number;
   /** Lifetime of a password reset link. */
   readonly resetTtlSeconds: number;
+  /** (Failed logins and registrations per address are the core's: every sign-in method shares them.) */
   readonly limits: {
-    /** Failed logins per client address per window. */
-    readonly loginPerIp: number;
-    readonly registerPerIp: number;
     /** Reset requests and reset-link submissions per client address per window. */
     readonly resetPerIp: number;
   };
@@ -20,8 +18,6 @@ export function passwordConfig(env: EnvReader): PasswordSettings {
     bcryptCost: env.int('BCRYPT_COST', 12, 4, 16),
     resetTtlSeconds: env.duration('PASSWORD_RESET_TTL', 30 * 60, 60, 86400),
     limits: {
-      loginPerIp: env.int('RATE_LIMIT_LOGIN_PER_IP', 50, 1, 1000000),
-      registerPerIp: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, 1, 1000000),
       resetPerIp: env.int('RATE_LIMIT_RESET_PER_IP', 20, 1, 1000000),
     },
   };

@@ -1,4 +1,5 @@
 import { AfterAnswer } from '../../core/AfterAnswer';
+import { addressRules } from '../../login/LoginFlow';
 import { feature } from '../Feature';
 import { passwordConfig } from './config';
 import { PasswordResolver } from './graphql/PasswordResolver';
@@ -14,6 +15,7 @@ export const password = feature({
   resolvers: [PasswordResolver],
   create: (kit, settings) => {
     const { limits } = settings;
+    const shared = addressRules(kit.config.login);
     const service = new PasswordService(
       kit.orm,
       kit.transactions,
@@ -24,8 +26,8 @@ export const password = feature({
       kit.linkTokens,
       kit.limits,
       {
-        loginFailures: { name: 'login-fail', limit: limits.loginPerIp },
-        register: { name: 'register', limit: limits.registerPerIp },
+        loginFailures: shared.failures,
+        register: shared.registrations,
         reset: { name: 'reset', limit: limits.resetPerIp },
       },
       { resetTtlSeconds: settings.resetTtlSeconds, appUrl: kit.config.mail.appUrl },

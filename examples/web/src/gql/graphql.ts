@@ -4,6 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A new account whose only credential is a passkey. */
+export type PasskeyAccountInput = {
+  /** Sign-in email; must not belong to another account (case-insensitive). */
+  email: string;
+  /** Given name, 1 to 100 characters after trimming, no control characters. */
+  firstName: string;
+  /** Family name, 1 to 100 characters after trimming, no control characters. */
+  lastName: string;
+};
+
 /** A new account. */
 export type RegisterInput = {
   /** Sign-in email; must not belong to another account (case-insensitive). */
@@ -18,6 +28,8 @@ export type RegisterInput = {
 
 /** A way to complete a sign-in that needs a second factor. */
 export type SecondFactorMethod =
+  /** One of the passkeys of the account (`startPasskeySecondFactor`, then `verifySecondFactorWithPasskey`). */
+  | 'PASSKEY'
   /** One of the single-use recovery codes shown when the app was set up. */
   | 'RECOVERY_CODE'
   /** A 6-digit code from an authenticator app (TOTP). */
@@ -41,6 +53,7 @@ export type RegisterMutation = { register:
     | { __typename: 'EmailNotVerifiedError', message: string }
     | { __typename: 'EmailTakenError', message: string }
     | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'InvalidPasskeyError', message: string }
     | { __typename: 'RateLimitedError', message: string, retryAfter: number }
    };
 
@@ -55,6 +68,7 @@ export type LoginMutation = { login:
     | { __typename: 'EmailNotVerifiedError', message: string }
     | { __typename: 'InvalidCredentialsError', message: string }
     | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'InvalidPasskeyError', message: string }
     | { __typename: 'RateLimitedError', message: string, retryAfter: number }
     | { __typename: 'SecondFactorRequired', ticket: string, methods: Array<SecondFactorMethod>, expiresAt: string }
    };
@@ -67,9 +81,106 @@ export type VerifySecondFactorMutationVariables = Exact<{
 
 export type VerifySecondFactorMutation = { verifySecondFactor:
     | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, recoveryCodesRemaining: number | null } }
+    | { __typename: 'InvalidPasskeyError', message: string }
     | { __typename: 'InvalidSecondFactorError', message: string }
     | { __typename: 'InvalidTicketError', message: string }
     | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type StartPasskeyRegistrationForNewAccountMutationVariables = Exact<{
+  input: PasskeyAccountInput;
+}>;
+
+
+export type StartPasskeyRegistrationForNewAccountMutation = { startPasskeyRegistrationForNewAccount: { challengeId: string, options: unknown } };
+
+export type FinishPasskeyRegistrationForNewAccountMutationVariables = Exact<{
+  challengeId: string | number;
+  response: unknown;
+}>;
+
+
+export type FinishPasskeyRegistrationForNewAccountMutation = { finishPasskeyRegistrationForNewAccount:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string } }
+    | { __typename: 'EmailNotVerifiedError', message: string }
+    | { __typename: 'EmailTakenError', message: string }
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'InvalidPasskeyError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type StartPasskeyLoginMutationVariables = Exact<{
+  email?: string | null | undefined;
+}>;
+
+
+export type StartPasskeyLoginMutation = { startPasskeyLogin: { challengeId: string, options: unknown } };
+
+export type FinishPasskeyLoginMutationVariables = Exact<{
+  challengeId: string | number;
+  response: unknown;
+}>;
+
+
+export type FinishPasskeyLoginMutation = { finishPasskeyLogin:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string } }
+    | { __typename: 'EmailNotVerifiedError', message: string }
+    | { __typename: 'InvalidCredentialsError', message: string }
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'InvalidPasskeyError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+    | { __typename: 'SecondFactorRequired', ticket: string, methods: Array<SecondFactorMethod>, expiresAt: string }
+   };
+
+export type StartPasskeySecondFactorMutationVariables = Exact<{
+  ticket: string;
+}>;
+
+
+export type StartPasskeySecondFactorMutation = { startPasskeySecondFactor: { challengeId: string, options: unknown } };
+
+export type VerifySecondFactorWithPasskeyMutationVariables = Exact<{
+  ticket: string;
+  challengeId: string | number;
+  response: unknown;
+}>;
+
+
+export type VerifySecondFactorWithPasskeyMutation = { verifySecondFactorWithPasskey:
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string } }
+    | { __typename: 'InvalidPasskeyError', message: string }
+    | { __typename: 'InvalidSecondFactorError', message: string }
+    | { __typename: 'InvalidTicketError', message: string }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type StartPasskeyRegistrationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPasskeyRegistrationMutation = { startPasskeyRegistration: { challengeId: string, options: unknown } };
+
+export type FinishPasskeyRegistrationMutationVariables = Exact<{
+  challengeId: string | number;
+  response: unknown;
+  name?: string | null | undefined;
+}>;
+
+
+export type FinishPasskeyRegistrationMutation = { finishPasskeyRegistration:
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+    | { __typename: 'InvalidPasskeyError', message: string }
+    | { __typename: 'PasskeyAdded', passkey: { id: string, name: string } }
+   };
+
+export type RemovePasskeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemovePasskeyMutation = { removePasskey:
+    | { __typename: 'LastSignInMethodError', message: string }
+    | { __typename: 'PasskeyNotFoundError', message: string }
+    | { __typename: 'PasskeyRemoved', passkeyId: string }
    };
 
 export type StartTotpEnrollmentMutationVariables = Exact<{ [key: string]: never; }>;
@@ -112,7 +223,7 @@ export type RefreshMutation = { refreshToken:
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string, twoFactorEnabled: boolean, recoveryCodesRemaining: number | null } | null };
+export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string, twoFactorEnabled: boolean, recoveryCodesRemaining: number | null, passkeys: Array<{ id: string, name: string, deviceType: string, backedUp: boolean, createdAt: string, lastUsedAt: string | null }> } | null };
 
 export type UpdateMeMutationVariables = Exact<{
   input: UpdateMeInput;
@@ -197,6 +308,9 @@ export const RegisterDocument = new TypedDocumentString(`
       message
       retryAfter
     }
+    ... on InvalidPasskeyError {
+      message
+    }
   }
 }
     `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
@@ -239,6 +353,9 @@ export const LoginDocument = new TypedDocumentString(`
       message
       retryAfter
     }
+    ... on InvalidPasskeyError {
+      message
+    }
   }
 }
     `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
@@ -264,9 +381,194 @@ export const VerifySecondFactorDocument = new TypedDocumentString(`
       message
       retryAfter
     }
+    ... on InvalidPasskeyError {
+      message
+    }
   }
 }
     `) as unknown as TypedDocumentString<VerifySecondFactorMutation, VerifySecondFactorMutationVariables>;
+export const StartPasskeyRegistrationForNewAccountDocument = new TypedDocumentString(`
+    mutation StartPasskeyRegistrationForNewAccount($input: PasskeyAccountInput!) {
+  startPasskeyRegistrationForNewAccount(input: $input) {
+    challengeId
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<StartPasskeyRegistrationForNewAccountMutation, StartPasskeyRegistrationForNewAccountMutationVariables>;
+export const FinishPasskeyRegistrationForNewAccountDocument = new TypedDocumentString(`
+    mutation FinishPasskeyRegistrationForNewAccount($challengeId: ID!, $response: JSON!) {
+  finishPasskeyRegistrationForNewAccount(
+    challengeId: $challengeId
+    response: $response
+  ) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+      }
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+    ... on EmailTakenError {
+      message
+    }
+    ... on EmailNotVerifiedError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+    ... on InvalidPasskeyError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeyRegistrationForNewAccountMutation, FinishPasskeyRegistrationForNewAccountMutationVariables>;
+export const StartPasskeyLoginDocument = new TypedDocumentString(`
+    mutation StartPasskeyLogin($email: EmailAddress) {
+  startPasskeyLogin(email: $email) {
+    challengeId
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<StartPasskeyLoginMutation, StartPasskeyLoginMutationVariables>;
+export const FinishPasskeyLoginDocument = new TypedDocumentString(`
+    mutation FinishPasskeyLogin($challengeId: ID!, $response: JSON!) {
+  finishPasskeyLogin(challengeId: $challengeId, response: $response) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+      }
+    }
+    ... on SecondFactorRequired {
+      ticket
+      methods
+      expiresAt
+    }
+    ... on InvalidPasskeyError {
+      message
+    }
+    ... on InvalidCredentialsError {
+      message
+    }
+    ... on EmailNotVerifiedError {
+      message
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeyLoginMutation, FinishPasskeyLoginMutationVariables>;
+export const StartPasskeySecondFactorDocument = new TypedDocumentString(`
+    mutation StartPasskeySecondFactor($ticket: String!) {
+  startPasskeySecondFactor(ticket: $ticket) {
+    challengeId
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<StartPasskeySecondFactorMutation, StartPasskeySecondFactorMutationVariables>;
+export const VerifySecondFactorWithPasskeyDocument = new TypedDocumentString(`
+    mutation VerifySecondFactorWithPasskey($ticket: String!, $challengeId: ID!, $response: JSON!) {
+  verifySecondFactorWithPasskey(
+    ticket: $ticket
+    challengeId: $challengeId
+    response: $response
+  ) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+      }
+    }
+    ... on InvalidPasskeyError {
+      message
+    }
+    ... on InvalidSecondFactorError {
+      message
+    }
+    ... on InvalidTicketError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifySecondFactorWithPasskeyMutation, VerifySecondFactorWithPasskeyMutationVariables>;
+export const StartPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation StartPasskeyRegistration {
+  startPasskeyRegistration {
+    challengeId
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<StartPasskeyRegistrationMutation, StartPasskeyRegistrationMutationVariables>;
+export const FinishPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation FinishPasskeyRegistration($challengeId: ID!, $response: JSON!, $name: String) {
+  finishPasskeyRegistration(
+    challengeId: $challengeId
+    response: $response
+    name: $name
+  ) {
+    __typename
+    ... on PasskeyAdded {
+      passkey {
+        id
+        name
+      }
+    }
+    ... on InvalidPasskeyError {
+      message
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeyRegistrationMutation, FinishPasskeyRegistrationMutationVariables>;
+export const RemovePasskeyDocument = new TypedDocumentString(`
+    mutation RemovePasskey($id: ID!) {
+  removePasskey(id: $id) {
+    __typename
+    ... on PasskeyRemoved {
+      passkeyId
+    }
+    ... on PasskeyNotFoundError {
+      message
+    }
+    ... on LastSignInMethodError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RemovePasskeyMutation, RemovePasskeyMutationVariables>;
 export const StartTotpEnrollmentDocument = new TypedDocumentString(`
     mutation StartTotpEnrollment {
   startTotpEnrollment {
@@ -355,6 +657,14 @@ export const MeDocument = new TypedDocumentString(`
     updatedAt
     twoFactorEnabled
     recoveryCodesRemaining
+    passkeys {
+      id
+      name
+      deviceType
+      backedUp
+      createdAt
+      lastUsedAt
+    }
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;

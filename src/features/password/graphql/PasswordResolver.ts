@@ -7,7 +7,8 @@ import { EmailAddress } from '../../../graphql/scalars';
 import { reauthProof, ReauthArgs } from '../../../graphql/types/ReauthArgs';
 import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
 import { SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
-import { ChangePasswordResult, LoginArgs, LoginResult, RegisterInput, RegisterResult, ResetPasswordResult } from './types';
+import { LoginResult, RegisterResult } from '../../../graphql/types/signIn';
+import { ChangePasswordResult, LoginArgs, RegisterInput, ResetPasswordResult } from './types';
 
 @Resolver()
 @UseMiddleware(RootFieldInterceptor)

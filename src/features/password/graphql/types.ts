@@ -1,17 +1,8 @@
 import { ArgsType, Field, InputType, Int, ObjectType } from 'type-graphql';
-import {
-  EmailNotVerifiedError,
-  EmailTakenError,
-  InvalidCredentialsError,
-  InvalidInputError,
-  InvalidTokenError,
-  RateLimitedError,
-} from '../../../graphql/errors';
+import { InvalidCredentialsError, InvalidInputError, InvalidTokenError, RateLimitedError } from '../../../graphql/errors';
 import { resultUnion } from '../../../graphql/results';
 import { EmailAddress } from '../../../graphql/scalars';
 import { AccountUpdated } from '../../../graphql/types/AccountUpdated';
-import { AuthSuccess } from '../../../graphql/types/AuthSuccess';
-import { SecondFactorRequiredType } from '../../../graphql/types/secondFactor';
 import { UserType } from '../../../graphql/types/UserType';
 
 @InputType('RegisterInput', { description: 'A new account.' })
@@ -48,21 +39,6 @@ export class ChangePasswordSuccess {
   @Field(() => Int, { description: 'How many other sessions were ended.' })
   endedSessions: number;
 }
-
-export const RegisterResult = resultUnion(
-  'RegisterResult',
-  'The outcome of `register`. `EmailNotVerifiedError` when the service requires verification: the account ' +
-    'was created and a link sent; sign in after following it.',
-  { 'signed-in': AuthSuccess },
-  [EmailTakenError, InvalidInputError, EmailNotVerifiedError, RateLimitedError],
-);
-
-export const LoginResult = resultUnion(
-  'LoginResult',
-  'The outcome of `login`. `SecondFactorRequired` when the account has a second factor: finish with its ticket.',
-  { 'signed-in': AuthSuccess, 'second-factor-required': SecondFactorRequiredType },
-  [InvalidCredentialsError, EmailNotVerifiedError, InvalidInputError, RateLimitedError],
-);
 
 export const ChangePasswordResult = resultUnion(
   'ChangePasswordResult',

@@ -1,0 +1,173 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decodeJwt } from 'jose';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH } from '../helpers/services';
+import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
+import { addVirtualAuthenticator } from '../helpers/virtualAuthenticator';
+
+/**
+ * Passkeys through examples/web in headless Chromium, with Chromium's own virtual authenticator (the
+ * DevTools protocol's WebAuthn domain: a platform passkey store with resident keys and user
+ * verification). WebAuthn refuses IP addresses, so page and API are reached as `localhost` (RP ID
+ * `localhost`), on two ports: cross-origin, same site, as a real deployment on app. and api. would be.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const RESULTS = path.join(ROOT, 'test-results');
+
+let t: TestApp;
+let site: Server;
+let pageOrigin: string;
+let browser: Browser;
+const dist = mkdtempSync(path.join(tmpdir(), 'auth-web-passkeys-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)`);
+  }
+  site = createServer((req, res) => {
+    const file = path.join(dist, path.normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/$/, '/index.html'));
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  pageOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
+
+  t = await startTestApp({ env: { CORS_ORIGINS: pageOrigin, WEBAUTHN_ORIGINS: pageOrigin } });
+  const apiUrl = t.url.replace('//127.0.0.1:', '//localhost:');
+  const [, launched] = await Promise.all([
+    build({
+      root: path.join(ROOT, 'examples/web'),
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: dist, emptyOutDir: true },
+      define: { 'import.meta.env.VITE_API_URL': JSON.stringify(apiUrl) },
+    }),
+    chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+  ]);
+  browser = launched;
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await new Promise((resolve) => site?.close(resolve));
+  rmSync(dist, { recursive: true, force: true });
+});
+
+const state = (page: Page, value: 'signed-in' | 'signed-out' | 'second-factor') => page.waitForSelector(`body[data-state="${value}"]`);
+const passkeyCount = (n: number) => `document.querySelectorAll('#passkeys li').length === ${n}`;
+
+async function open(): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${pageOrigin}/`);
+  await state(page, 'signed-out');
+  return page;
+}
+
+/** The access tokens the page received, newest last: to read the `amr` the service gave each sign-in. */
+function tokensOf(page: Page): string[] {
+  const tokens: string[] = [];
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
+    const text = await response.text().catch(() => '');
+    for (const match of text.matchAll(/"accessToken":"([^"]+)"/g)) tokens.push(match[1]!);
+  });
+  return tokens;
+}
+
+describe('passkeys in examples/web, Chromium with a virtual authenticator', () => {
+  it('creates an account with a passkey, signs out, signs in usernameless, adds a second passkey, removes one', async () => {
+    const user = newUser();
+    const page = await open();
+    const tokens = tokensOf(page);
+    const laptop = await addVirtualAuthenticator(page);
+
+    await page.fill('#passkey-register [name=email]', user.email);
+    await page.fill('#passkey-register [name=firstName]', user.firstName);
+    await page.fill('#passkey-register [name=lastName]', user.lastName);
+    await page.click('#passkey-register button');
+    await state(page, 'signed-in');
+    expect(await page.locator('#email').textContent()).toContain(user.email);
+    await page.waitForFunction(passkeyCount(1));
+    const [created] = await laptop.credentials();
+    expect(created).toMatchObject({ isResidentCredential: true, rpId: 'localhost', signCount: 1 });
+    // No password: the account's only credential is the passkey.
+    const { rows } = await t.db.query('select u.id, (select count(*)::int from password_credentials p where p.user_id = u.id) as passwords from users u where email = $1', [user.email]);
+    expect(rows).toEqual([{ id: expect.any(String), passwords: 0 }]);
+    expect(created!.userHandle).toBe(Buffer.from(rows[0].id.replace(/-/g, ''), 'hex').toString('base64url'));
+
+    await page.click('#logout');
+    await state(page, 'signed-out');
+    // Usernameless: no address typed; the passkey says whose account it is.
+    await page.click('#passkey-login');
+    await state(page, 'signed-in');
+    expect(await page.locator('#email').textContent()).toContain(user.email);
+    expect(decodeJwt(tokens.at(-1)!).amr).toEqual(['hwk', 'user']);
+
+    // A second device: the laptop's authenticator goes (it would refuse a second passkey for an
+    // account it serves), a phone's synced passkey store comes.
+    await laptop.remove();
+    const phone = await addVirtualAuthenticator(page, { defaultBackupEligibility: true, defaultBackupState: true });
+    await page.click('#passkey-add');
+    await page.waitForFunction(passkeyCount(2));
+    expect(await page.locator('#passkeys li').allTextContents()).toEqual([
+      expect.stringMatching(/^Passkey \(on one device\) · last used /),
+      expect.stringMatching(/^Passkey 2 \(synced\) · never used/),
+    ]);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'web-passkeys.png'), fullPage: true });
+
+    // The laptop's passkey is removed; the phone's signs in (as a synced passkey: swk).
+    await page.click('#passkeys li:first-child button');
+    await page.waitForFunction(passkeyCount(1));
+    expect(await page.locator('#passkeys li').textContent()).toMatch(/^Passkey 2 \(synced\)/);
+    // The last way in cannot be removed.
+    await page.click('#passkeys li:first-child button');
+    await page.waitForFunction(`document.getElementById('status').textContent.startsWith('This is the last way to sign in')`);
+    await page.click('#logout');
+    await state(page, 'signed-out');
+    await page.click('#passkey-login');
+    await state(page, 'signed-in');
+    expect(decodeJwt(tokens.at(-1)!).amr).toEqual(['swk', 'user']);
+    expect((await phone.credentials())[0]).toMatchObject({ backupEligibility: true, signCount: 2 });
+    await page.screenshot({ path: path.join(RESULTS, 'web-passkey-signed-in.png'), fullPage: true });
+    await page.context().close();
+  }, 60_000);
+
+  it('uses a passkey as the second factor after the password', async () => {
+    const user = newUser();
+    const page = await open();
+    const tokens = tokensOf(page);
+    await addVirtualAuthenticator(page);
+    await page.fill('#register [name=email]', user.email);
+    await page.fill('#register [name=password]', user.password);
+    await page.fill('#register [name=firstName]', user.firstName);
+    await page.fill('#register [name=lastName]', user.lastName);
+    await page.click('#register button');
+    await state(page, 'signed-in');
+    await page.click('#passkey-add');
+    await page.waitForFunction(passkeyCount(1));
+
+    await page.click('#logout');
+    await state(page, 'signed-out');
+    await page.fill('#login [name=email]', user.email);
+    await page.fill('#login [name=password]', user.password);
+    await page.click('#login button');
+    await state(page, 'second-factor');
+    await page.click('#second-factor-passkey');
+    await state(page, 'signed-in');
+    expect(decodeJwt(tokens.at(-1)!).amr).toEqual(['pwd', 'hwk', 'user']);
+    await page.context().close();
+  }, 60_000);
+});
