@@ -194,14 +194,16 @@ describe('SignInMethods', () => {
   it('lists every way in across modules, and says whether one would remain after a removal', async () => {
     const methods = new SignInMethods();
     const em = {} as EntityManager;
-    methods.register({ methodsOf: async () => [{ kind: 'password', id: 'u1' }] });
+    methods.register({ methodsOf: async (_em, userId) => [{ kind: 'password', id: userId }] });
     methods.register({ methodsOf: async (_em, userId) => (userId === 'u1' ? [{ kind: 'passkey', id: 'pk1' }] : []) });
     expect(await methods.of(em, 'u1')).toEqual([
       { kind: 'password', id: 'u1' },
       { kind: 'passkey', id: 'pk1' },
     ]);
     expect(await methods.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk1' })).toBe(true);
+    // Another user's method is not one of u2's: removing it leaves u2's own.
     expect(await methods.wouldRemainAfter(em, 'u2', { kind: 'password', id: 'u1' })).toBe(true);
+    expect(await methods.wouldRemainAfter(em, 'u2', { kind: 'password', id: 'u2' })).toBe(false);
     const only = new SignInMethods();
     only.register({ methodsOf: async () => [{ kind: 'passkey', id: 'pk1' }] });
     expect(await only.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk1' })).toBe(false);
