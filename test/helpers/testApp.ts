@@ -112,6 +112,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     RATE_LIMIT_REGISTER_PER_IP: '100000',
     RATE_LIMIT_RESET_PER_IP: '100000',
     RATE_LIMIT_REFRESH_PER_IP: '100000',
+    // Closing waits for idle kept-alive connections to time out (clients were promised that), up to
+    // 70% of this: seconds per app that a test does not need once it is done. shutdown.test.ts sets its own.
+    SHUTDOWN_GRACE_MS: '100',
     // Production requires a mail server and a front-end URL; tests of production mode that do not
     // send mail get a closed port (sends fail and are retried in the background, harmlessly).
     ...(options.env?.NODE_ENV === 'production' && {

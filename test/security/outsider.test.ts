@@ -117,6 +117,24 @@ describe('refresh and link tokens an outsider can make', () => {
   });
 });
 
+describe('second-factor tickets an outsider can make', () => {
+  it('are refused: made-up, malformed, altered; and neither a ticket nor a made-up one opens anything else', async () => {
+    const verify = async (ticket: string, code = '123456') =>
+      (await gql('mutation($t: String!, $c: String!) { verifySecondFactor(ticket: $t, code: $c) { __typename } }', { t: ticket, c: code })).json()
+        .data.verifySecondFactor.__typename;
+    const madeUp = `mfa_${randomBytes(32).toString('base64url')}`;
+    for (const bad of [madeUp, madeUp.slice(0, -1), 'mfa_', '', 'x'.repeat(5000), `rt_${randomBytes(32).toString('base64url')}`]) {
+      expect(await verify(bad)).toBe('InvalidTicketError');
+      expect(await verify(bad, 'abcde-fghjk')).toBe('InvalidTicketError');
+    }
+    // A ticket is no bearer token, and no refresh token.
+    expect((await gql(ME, {}, bearer(madeUp))).status).toBe(401);
+    expect((await gql('mutation($t: String!) { refreshToken(refreshToken: $t) { __typename } }', { t: madeUp })).json().data.refreshToken.__typename).toBe(
+      'InvalidRefreshTokenError',
+    );
+  });
+});
+
 describe('password guessing', () => {
   it('gets one guess per request: aliases and batches are refused', async () => {
     const { input } = await signUp();
