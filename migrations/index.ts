@@ -5,6 +5,7 @@ import { Migration20261125161013 } from './Migration20261125161013';
 import { Migration20261125162320 } from './Migration20261125162320';
 import { Migration20261130135226 } from './Migration20261130135226';
 import { Migration20261130143650 } from './Migration20261130143650';
+import { Migration20261130150319 } from './Migration20261130150319';
 
 /**
  * Every migration, in order. Imported statically rather than found by globbing the folder, so the
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125162320', class: Migration20261125162320 },
   { name: 'Migration20261130135226', class: Migration20261130135226 },
   { name: 'Migration20261130143650', class: Migration20261130143650 },
+  { name: 'Migration20261130150319', class: Migration20261130150319 },
 ];

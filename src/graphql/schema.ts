@@ -5,6 +5,7 @@ import { FEATURES } from '../features';
 import { ERROR_TYPES } from './errors';
 import { registerLateEnums } from './lateEnum';
 import { SECOND_FACTOR_TYPES } from './types/secondFactor';
+import { SIGN_IN_METHOD_TYPES } from './types/signInMethods';
 import { authChecker } from './viewer';
 
 /** Every resolver class; each must carry `@UseMiddleware(RootFieldInterceptor)` (a test checks). */
@@ -15,7 +16,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
   registerLateEnums();
   const schema = await buildSchema({
     resolvers: RESOLVERS,
-    orphanedTypes: [...ERROR_TYPES, ...SECOND_FACTOR_TYPES, ...FEATURES.flatMap((feature) => feature.types ?? [])],
+    orphanedTypes: [...ERROR_TYPES, ...SECOND_FACTOR_TYPES, ...SIGN_IN_METHOD_TYPES, ...FEATURES.flatMap((feature) => feature.types ?? [])],
     authChecker,
     // Input rules live in the services and come back as InvalidInputError, not as thrown errors.
     validate: false,
@@ -24,8 +25,9 @@ export async function createSchema(): Promise<GraphQLSchema> {
   Object.assign(schema.getQueryType()!, { description: 'Reads. Send `Authorization: Bearer <accessToken>` to act as a user.' });
   Object.assign(schema.getMutationType()!, {
     description:
-      'Writes. `register`, `login` and `refreshToken` ignore the `Authorization` header; the emailed-link ones, ' +
-      '`requestPasswordReset` and `requestEmailVerification(email:)` need none; the others require it.',
+      'Writes. `register`, `login`, `refreshToken`, `startExternalSignIn` and `finishExternalSignIn` ignore the ' +
+      '`Authorization` header; the emailed-link ones, `verifySecondFactor`, `requestPasswordReset` and ' +
+      '`requestEmailVerification(email:)` need none; the others require it.',
   });
   return schema;
 }
