@@ -79,7 +79,18 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(options: { clients?: OidcTestClient[]; alg?: 'ES256' | 'RS256' } = {}): Promise<TestOidcProvider> {
+export interface OidcProviderOptions {
+  clients?: OidcTestClient[];
+  alg?: 'ES256' | 'RS256';
+  /**
+   * oidc-provider's default (`true`): an ID token issued with an access token carries no scope claims
+   * (email, names), which the client must then read at the UserInfo endpoint, as with Okta's custom
+   * authorization servers. The helper's default puts them in the ID token, as most providers do.
+   */
+  conformIdTokenClaims?: boolean;
+}
+
+export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<TestOidcProvider> {
   const alg = options.alg ?? 'ES256';
   const signingKey = generateSigningKey(alg);
   const accounts = new Map<string, OidcTestUser>();
@@ -117,7 +128,7 @@ export async function startOidcProvider(options: { clients?: OidcTestClient[]; a
     },
     // By default oidc-provider keeps scope claims out of an ID token that comes with an access token
     // (they are left to userinfo); the service reads them from the ID token, so put them there.
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: options.conformIdTokenClaims ?? false,
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     findAccount: (_ctx: unknown, sub: string) => {

@@ -81,6 +81,7 @@ const smtp = new SmtpReceiver();
 let op: TestOidcProvider;
 let late: TestOidcProvider;
 let forged: TestOidcProvider;
+let conform: TestOidcProvider;
 let t: TestApp;
 let api: string;
 let callbackUrl: string;
@@ -99,6 +100,8 @@ beforeAll(async () => {
   // A third that publishes a foreign key under its signing key's kid before anyone has fetched the real one.
   forged = await startOidcProvider({ clients: [{ ...SERVICE, redirectUris: [APP_REDIRECT] }] });
   forged.publishForeignJwks(true);
+  // A fourth that leaves the address out of the ID token (oidc-provider's default): it is at UserInfo.
+  conform = await startOidcProvider({ clients: [{ ...SERVICE, redirectUris: [APP_REDIRECT] }], conformIdTokenClaims: true });
   t = await startTestApp({
     now: () => Date.now() + offset,
     env: {
@@ -110,6 +113,7 @@ beforeAll(async () => {
         { id: 'test', name: 'Test Provider', issuer: op.issuer, ...SERVICE },
         { id: 'late', name: 'Late Provider', issuer: late.issuer, ...SERVICE, scopes: ['email'] },
         { id: 'forged', name: 'Forged Keys', issuer: forged.issuer, ...SERVICE },
+        { id: 'conform', name: 'UserInfo Provider', issuer: conform.issuer, ...SERVICE },
       ]),
       EXTERNAL_REDIRECT_URIS: `${APP_REDIRECT},${callbackUrl}`,
       EXTERNAL_SIGN_IN_RETURN_URL: RETURN_URL,
@@ -129,6 +133,7 @@ afterAll(async () => {
   await op?.close();
   await late?.close();
   await forged?.close();
+  await conform?.close();
   await smtp.stop();
 });
 
@@ -227,6 +232,7 @@ describe('providers and starting', () => {
       { id: 'test', name: 'Test Provider' },
       { id: 'late', name: 'Late Provider' },
       { id: 'forged', name: 'Forged Keys' },
+      { id: 'conform', name: 'UserInfo Provider' },
     ]);
   });
 
@@ -295,6 +301,12 @@ describe('accounts', () => {
     // Without amr from the provider, the session says "fed" alone.
     const plain = providerUser({ amr: undefined });
     expect(decodeJwt((await signIn(plain)).accessToken).amr).toEqual(['fed']);
+  });
+
+  it('reads the address at the UserInfo endpoint when the ID token leaves it out', async () => {
+    const user = providerUser();
+    const result = await finish(await authorized(user, {}, conform, 'conform'), 'conform');
+    expect(result).toMatchObject({ __typename: 'AuthSuccess', user: { email: user.email, emailVerified: true, firstName: 'Grace' } });
   });
 
   it('links automatically when both the provider and the account have the address verified, and says so by mail', async () => {

@@ -76,7 +76,7 @@ export class OidcClient implements IdentityProviderClient {
     callback.searchParams.set('code', redemption.code);
     callback.searchParams.set('state', redemption.state);
     callback.searchParams.set('iss', redemption.iss ?? config.serverMetadata().issuer);
-    let claims: client.IDToken | undefined;
+    let claims: Record<string, unknown>;
     try {
       const tokens = await client.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: redemption.codeVerifier,
@@ -84,15 +84,24 @@ export class OidcClient implements IdentityProviderClient {
         expectedNonce: redemption.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const idToken = tokens.claims();
+      if (!idToken || typeof idToken.sub !== 'string' || idToken.sub === '' || idToken.sub.length > 255) {
+        throw new ProviderRefusedError('ID token without a usable sub');
+      }
+      claims = idToken;
+      // Providers that keep profile claims out of an ID token issued with an access token (OpenID
+      // Connect Core 5.4 allows it; Okta's custom servers and oidc-provider's default do it) give them
+      // at the UserInfo endpoint. openid-client checks that its `sub` is the ID token's; the ID token's
+      // own claims win.
+      const userInfoEndpoint = config.serverMetadata().userinfo_endpoint;
+      if (idToken.email === undefined && userInfoEndpoint && tokens.access_token) {
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)), ...idToken };
+      }
     } catch (error) {
       throw classifyProviderError(error);
     }
-    if (!claims || typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 255) {
-      throw new ProviderRefusedError('ID token without a usable sub');
-    }
     return {
-      subject: claims.sub,
+      subject: claims.sub as string,
       email: cleanEmail(claims.email),
       // Apple sends it as the string "true".
       emailVerified: claims.email_verified === true || claims.email_verified === 'true',
