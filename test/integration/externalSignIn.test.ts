@@ -437,6 +437,8 @@ describe('linking and unlinking', () => {
     expect((await gql(LINK, { provider: 'test', ...signInBack }, { token: local.token })).body.data.linkExternalIdentity.reason).toBe('INVALID_STATE');
     const viaRoute = (await gql(START_LINK, { provider: 'test', redirectUri: callbackUrl }, { token: local.token })).body.data.startExternalIdentityLink;
     expect(viaRoute.fields).toEqual([{ field: 'redirectUri', message: expect.stringContaining('linkExternalIdentity') }]);
+    const garbage = (await gql(START_LINK, { provider: 'test', redirectUri: 'not a URL' }, { token: local.token })).body.data.startExternalIdentityLink;
+    expect(garbage.fields).toEqual([{ field: 'redirectUri', message: expect.stringContaining('not allowed') }]);
     expect((await gql(START_LINK, { provider: 'test', redirectUri: APP_REDIRECT })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
@@ -527,6 +529,27 @@ describe('refusals: each an ExternalSignInError that says to try again, never wh
     refused(await finish(another), 'PROVIDER_UNAVAILABLE');
     await op.setMode('up');
     expect((await finish(await authorized(providerUser()))).__typename).toBe('AuthSuccess');
+  });
+
+  it('odd input gets a typed answer, never an internal error', async () => {
+    const local = await registered(t.gql);
+    const odd = ['', ' ', 'x'.repeat(5000), '\u0000', '💥', '../../etc', 'https://evil.example/'];
+    for (const value of odd) {
+      const started = (await gql(START, { provider: value, redirectUri: value })).body.data.startExternalSignIn;
+      expect(started.__typename, JSON.stringify(value)).toBe('InvalidInputError');
+      const finished = await finish({ code: value, state: value, iss: value }, value);
+      expect(finished, JSON.stringify(value)).toMatchObject({ __typename: 'ExternalSignInError', reason: 'INVALID_STATE' });
+      const link = await gql(LINK, { provider: 'test', code: value, state: value, iss: value }, { token: local.token });
+      expect(link.body.data.linkExternalIdentity.__typename, JSON.stringify(value)).toBe('ExternalSignInError');
+      expect((await gql(UNLINK, { id: value }, { token: local.token })).body.data.unlinkExternalIdentity.code).toBe('EXTERNAL_IDENTITY_NOT_FOUND');
+    }
+    // A real state with a made-up code or issuer: the provider (or openid-client) refuses it.
+    for (const value of ['', 'x'.repeat(5000), 'not-a-code']) {
+      const back = await authorized(providerUser());
+      refused(await finish({ ...back, code: value }), 'PROVIDER_REFUSED');
+      const again = await authorized(providerUser());
+      refused(await finish({ ...again, iss: value }), 'PROVIDER_REFUSED');
+    }
   });
 
   it('is limited per client address: failed finishes count, then RateLimitedError', async () => {

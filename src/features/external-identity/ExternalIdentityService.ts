@@ -171,11 +171,12 @@ export class ExternalIdentityService {
     const problems: FieldProblem[] = [];
     if (!provider) problems.push({ field: 'provider', message: 'No identity provider has this id: see `identityProviders`.' });
     // Exactly as listed (RFC 9700 section 4.1.3: no patterns, no prefixes).
-    if (!this.settings.redirectUris.includes(redirectUri)) {
+    const listed = this.settings.redirectUris.includes(redirectUri);
+    if (!listed) {
       problems.push({ field: 'redirectUri', message: 'This redirect URI is not allowed: it must be one of the exact URIs the service is configured with.' });
     }
     // The callback route has no viewer (a navigation carries no access token): a link ends in GraphQL.
-    if (provider && purpose === 'link' && isCallbackRoute(redirectUri, provider.id)) {
+    if (provider && listed && purpose === 'link' && isCallbackRoute(redirectUri, provider.id)) {
       problems.push({ field: 'redirectUri', message: 'A link is finished by `linkExternalIdentity`: use a redirect URI of the app, not the callback route.' });
     }
     if (!provider || problems.length > 0) return failures.invalidInput(problems);
