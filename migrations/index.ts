@@ -5,6 +5,7 @@ import { Migration20261125161013 } from './Migration20261125161013';
 import { Migration20261125162320 } from './Migration20261125162320';
 import { Migration20261130135226 } from './Migration20261130135226';
 import { Migration20261130143650 } from './Migration20261130143650';
+import { Migration20261130150319 } from './Migration20261130150319';
 import { Migration20261130150550 } from './Migration20261130150550';
 
 /**
@@ -19,5 +20,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125162320', class: Migration20261125162320 },
   { name: 'Migration20261130135226', class: Migration20261130135226 },
   { name: 'Migration20261130143650', class: Migration20261130143650 },
+  { name: 'Migration20261130150319', class: Migration20261130150319 },
   { name: 'Migration20261130150550', class: Migration20261130150550 },
 ];

@@ -137,8 +137,10 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
     const limits = new AttemptLimits(stores.counters, config.rateLimits, config.sessions.refreshSecret);
     const sessions = new SessionService(tokens, stores.allowlist, config.sessions, now);
     const transactions = new Transactions(orm, delivery, logger, now);
+    const cookies = { corsOrigins: config.corsOrigins, isProduction: config.isProduction, refreshCookie: config.features.sessions.refreshCookie };
     const kit: Kit = {
       config,
+      cookies,
       orm,
       logger,
       now,
@@ -183,7 +185,6 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
       logger.info('metrics listening', { port: (metricsServer.address() as AddressInfo).port });
     }
 
-    const cookies = { corsOrigins: config.corsOrigins, isProduction: config.isProduction, refreshCookie: config.features.sessions.refreshCookie };
     const authenticator = new Authenticator(tokens, stores.allowlist, (live) => metrics?.allowlistChecks.inc({ result: live ? 'live' : 'revoked' }));
     const server = createHttpApp({
       apollo: await createApollo({ isProduction: config.isProduction, cookies, now }),

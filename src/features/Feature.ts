@@ -14,11 +14,14 @@ import type { ReAuthenticator } from '../login/ReAuthenticator';
 import type { SignInMethods } from '../login/SignInMethods';
 import type { SessionService } from '../sessions/SessionService';
 import type { LinkTokens } from '../users/LinkTokens';
+import type { CookieSettings } from '../http/cookies';
 import type { Route } from '../http/router';
 
 /** What every feature is built from: the shared infrastructure and the core flows. */
 export interface Kit {
   readonly config: CoreConfig;
+  /** How the service's cookies are set (the refresh cookie's settings), for routes that set cookies. */
+  readonly cookies: CookieSettings;
   readonly orm: MikroORM;
   readonly logger: Logger;
   readonly now: () => number;

@@ -1,6 +1,7 @@
 import { account } from './account';
 import { emailLinks } from './email-links';
 import { passkeys } from './passkeys';
+import { externalIdentity } from './external-identity';
 import { password } from './password';
 import { securityLog } from './security-log';
 import { sessions } from './sessions';
@@ -11,7 +12,7 @@ import { totp } from './totp';
  * rate-limit rules and the HTTP routes are all assembled from this list: adding a way to sign in is
  * adding a folder under features/ and a line here.
  */
-export const FEATURES = [sessions, account, password, emailLinks, securityLog, totp, passkeys] as const;
+export const FEATURES = [sessions, account, password, emailLinks, securityLog, totp, passkeys, externalIdentity] as const;
 
 type Features = (typeof FEATURES)[number];
 

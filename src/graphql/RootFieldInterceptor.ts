@@ -55,4 +55,4 @@ function resultLabel(result: object): string {
 }
 
 /** Root fields whose results are counted by type in `auth_results_total`. */
-const COUNTED_OUTCOMES = new Set(['register', 'login', 'refreshToken']);
+const COUNTED_OUTCOMES = new Set(['register', 'login', 'finishExternalSignIn', 'refreshToken']);

@@ -1,6 +1,6 @@
 import type { ServiceContext, Viewer, ViewerContext } from '../core/context';
 import type { Services } from '../features';
-import type { RefreshCookieRequest } from '../http/cookies';
+import type { CookieSettings, RefreshCookieRequest } from '../http/cookies';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
 import type { AuthState, Authenticator } from '../sessions/Authenticator';
@@ -12,6 +12,7 @@ export interface RequestInfo {
   authorization: string | undefined;
   service: ServiceContext;
   refreshCookie: RefreshCookieRequest;
+  cookieSettings: CookieSettings;
 }
 
 /** Filled in while a request runs, for its one log line (never tokens, passwords or hashes). */
@@ -35,8 +36,15 @@ export interface RequestContext {
   service: ServiceContext;
   /** Whether the client asked for the cookie transport, and the cookie it may use (see http/cookies.ts). */
   refreshCookie: RefreshCookieRequest;
+  /** How the service sets cookies (for root fields that set one besides the refresh cookie). */
+  cookieSettings: CookieSettings;
   /** Set by root fields that issue or end a session; sent as the Set-Cookie header. */
   pendingRefreshCookie?: PendingRefreshCookie;
+  /**
+   * Another cookie a root field sets (a whole `Set-Cookie` value): the browser binding of a sign-in at
+   * another provider. No root field sets it together with the refresh cookie, which would win.
+   */
+  pendingCookie?: string;
   /**
    * The user a root field of this request just signed in (an `AuthSuccess`): its private fields may
    * show in that result though the request carried no token. Set by `SetsRefreshCookie`.
@@ -61,7 +69,7 @@ export interface RequestContext {
 }
 
 export function createContextFactory(authenticator: Authenticator, services: Services, logger: Logger, metrics?: Metrics) {
-  return ({ requestId, authorization, service, refreshCookie }: RequestInfo): RequestContext => {
+  return ({ requestId, authorization, service, refreshCookie, cookieSettings }: RequestInfo): RequestContext => {
     let verified: Promise<AuthState> | undefined;
     let state: Promise<AuthState> | undefined;
     const verify = () => (verified ??= authenticator.verify(authorization));
@@ -70,6 +78,7 @@ export function createContextFactory(authenticator: Authenticator, services: Ser
       logger,
       service,
       refreshCookie,
+      cookieSettings,
       requestId,
       trace: {},
       metrics,

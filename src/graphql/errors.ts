@@ -147,8 +147,8 @@ export class InvalidPasskeyError extends ErrorResult {}
 
 @errorType('LAST_SIGN_IN_METHOD', 'LastSignInMethodError', {
   description:
-    'Refused: this is the last way to sign in to the account (its password, passkeys and linked identities). ' +
-    'Add another first.',
+    'Refused: this is the last way to sign in to the account (its password, passkeys and identities at other ' +
+    'providers). Add another first. Nothing was changed.',
   codeDescription: 'Removing it would leave the account with no way to sign in.',
 })
 export class LastSignInMethodError extends ErrorResult {}

@@ -25,7 +25,8 @@ export async function createSchema(): Promise<GraphQLSchema> {
   Object.assign(schema.getMutationType()!, {
     description:
       'Writes. The sign-ins (`register`, `login`, `refreshToken`, the second factors, the passkey sign-in and ' +
-      'account-creation ones) ignore the `Authorization` header; the emailed-link ones, `requestPasswordReset` and ' +
+      'account-creation ones, `startExternalSignIn` and `finishExternalSignIn`) ignore the `Authorization` header; ' +
+      'the emailed-link ones, `requestPasswordReset` and ' +
       '`requestEmailVerification(email:)` need none; the others require it.',
   });
   return schema;

@@ -20,6 +20,12 @@ import { isListedOrigin } from './cors';
 
 export const TRANSPORT_HEADER = 'x-refresh-token-transport';
 export const REFRESH_COOKIE = 'refresh_token';
+/**
+ * A second-factor ticket handed to a browser by a route (the callback of a sign-in at another
+ * provider) rather than in a GraphQL answer: never in a URL. Same attributes and guard as the refresh
+ * cookie; `verifySecondFactor` without a ticket argument reads it.
+ */
+export const TICKET_COOKIE = 'sign_in_ticket';
 
 export interface CookieSettings {
   readonly corsOrigins: Config['corsOrigins'];
@@ -33,6 +39,8 @@ export interface RefreshCookieRequest {
   readonly wanted: boolean;
   /** The cookie's value, when this request may use it. */
   readonly token: string | undefined;
+  /** The second-factor ticket cookie's value (`TICKET_COOKIE`), when this request may use it. */
+  readonly ticket?: string | undefined;
   /** Why a cookie that came with this request may not be used (a CSRF guard refused it). */
   readonly refused: string | undefined;
   /** Whether the cookie is set with `Secure` (everywhere but http://localhost). */
@@ -41,17 +49,46 @@ export interface RefreshCookieRequest {
 
 export function readRefreshCookie(req: IncomingMessage, settings: CookieSettings): RefreshCookieRequest {
   const wanted = headerValue(req, TRANSPORT_HEADER)?.trim().toLowerCase() === 'cookie';
-  // Production always says Secure: behind a proxy the Host header may well be a loopback address (nginx
-  // sends the upstream's by default), and that must not strip the attribute.
-  const secure = settings.isProduction || settings.refreshCookie.sameSite === 'None' || !isLoopbackHost(headerValue(req, 'host'));
-  const cookie = req.method === 'POST' ? cookieValue(headerValue(req, 'cookie'), REFRESH_COOKIE) : undefined;
-  if (cookie === undefined) return { wanted, token: undefined, refused: undefined, secure };
+  const secure = secureCookies(req, settings);
+  const header = req.method === 'POST' ? headerValue(req, 'cookie') : undefined;
+  const cookie = cookieValue(header, REFRESH_COOKIE);
+  const ticket = cookieValue(header, TICKET_COOKIE);
+  if (cookie === undefined && ticket === undefined) return { wanted, token: undefined, ticket: undefined, refused: undefined, secure };
   const refused = !wanted
     ? `The refresh cookie is read only with the header X-Refresh-Token-Transport: cookie.`
     : !isListedOrigin(headerValue(req, 'origin'), settings.corsOrigins)
       ? 'The refresh cookie is read only from a page whose origin is listed in CORS_ORIGINS.'
       : undefined;
-  return { wanted, token: refused ? undefined : cookie, refused, secure };
+  return { wanted, token: refused ? undefined : cookie, ticket: refused ? undefined : ticket, refused, secure };
+}
+
+/** Whether cookies set in answer to this request say `Secure` (everywhere but http://localhost in development). */
+export function secureCookies(req: IncomingMessage, settings: CookieSettings): boolean {
+  // Production always says Secure: behind a proxy the Host header may well be a loopback address (nginx
+  // sends the upstream's by default), and that must not strip the attribute.
+  return settings.isProduction || settings.refreshCookie.sameSite === 'None' || !isLoopbackHost(headerValue(req, 'host'));
+}
+
+/** `Set-Cookie` of a second-factor ticket, living as long as the ticket (its attributes are the refresh cookie's). */
+export function ticketCookieHeader(ticket: string, maxAgeSeconds: number, secure: boolean, settings: CookieSettings): string {
+  return serialize(ticket, Math.max(0, Math.floor(maxAgeSeconds)), secure, settings, TICKET_COOKIE);
+}
+
+/**
+ * `Set-Cookie` of a cookie that ties a sign-in at another provider to the browser that started it, for
+ * the callback route (RFC 9700 section 4.7.1: a state bound to the user agent). `SameSite=Lax`, since
+ * the provider's redirect to the route is a cross-site navigation, which never carries Strict cookies;
+ * `None` (always Secure) where the refresh cookie is `None` (an API on another site than the app).
+ * `Path=/`: the route's path as the browser sees it is not known behind a proxy.
+ */
+export function bindingCookieHeader(name: string, value: string, maxAgeSeconds: number, secure: boolean, settings: CookieSettings): string {
+  const sameSite = settings.refreshCookie.sameSite === 'None' ? 'None' : 'Lax';
+  return [`${name}=${value}`, `Max-Age=${maxAgeSeconds}`, 'Path=/', 'HttpOnly', ...(secure ? ['Secure'] : []), `SameSite=${sameSite}`].join('; ');
+}
+
+/** `Set-Cookie` that removes a binding cookie once used. */
+export function clearedBindingCookieHeader(name: string, secure: boolean, settings: CookieSettings): string {
+  return bindingCookieHeader(name, '', 0, secure, settings);
 }
 
 /** `Set-Cookie` that hands the browser a refresh token, living as long as the token does. */
@@ -64,9 +101,9 @@ export function clearedRefreshCookieHeader(secure: boolean, settings: CookieSett
   return serialize('', 0, secure, settings);
 }
 
-function serialize(value: string, maxAge: number, secure: boolean, { refreshCookie }: CookieSettings): string {
+function serialize(value: string, maxAge: number, secure: boolean, { refreshCookie }: CookieSettings, name = REFRESH_COOKIE): string {
   return [
-    `${REFRESH_COOKIE}=${value}`,
+    `${name}=${value}`,
     `Max-Age=${maxAge}`,
     `Path=${refreshCookie.path}`,
     'HttpOnly',
@@ -76,7 +113,7 @@ function serialize(value: string, maxAge: number, secure: boolean, { refreshCook
 }
 
 /** The first cookie of this name (RFC 6265 section 5.4 sends the most specific path first). */
-function cookieValue(header: string | undefined, name: string): string | undefined {
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const pair of header.split(';')) {
     const at = pair.indexOf('=');
@@ -91,7 +128,7 @@ function isLoopbackHost(host: string | undefined): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || !!hostname?.endsWith('.localhost');
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
+export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

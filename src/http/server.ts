@@ -58,6 +58,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           requestId,
           authorization: req.headers.authorization,
           refreshCookie: readRefreshCookie(req, cookies),
+          cookieSettings: cookies,
           service: serviceContext(req, requestId),
         }),
       { maxBodyBytes: options.maxBodyBytes, corsOrigins: cookies.corsOrigins, router: new Router(options.routes), serviceContext, metrics },

@@ -24,7 +24,7 @@ export class Metrics {
 
   readonly authResults = new Counter({
     name: 'auth_results_total',
-    help: 'Outcomes of register, login and refreshToken by result type.',
+    help: 'Outcomes of register, login, finishExternalSignIn and refreshToken by result type.',
     labelNames: ['operation', 'result'],
     registers: [this.registry],
   });

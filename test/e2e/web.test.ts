@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOidcProvider, type OidcTestUser, type TestOidcProvider } from '../helpers/oidcProvider';
 import { CHROMIUM_PATH } from '../helpers/services';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 
@@ -25,6 +26,7 @@ let t: TestApp;
 let site: Server;
 let pageOrigin: string;
 let browser: Browser;
+let op: TestOidcProvider;
 const dist = mkdtempSync(path.join(tmpdir(), 'auth-web-'));
 
 beforeAll(async () => {
@@ -40,7 +42,21 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 
-  t = await startTestApp({ env: { CORS_ORIGINS: pageOrigin } });
+  // A real OpenID provider; the service's port is chosen first, since its callback route is a redirect URI.
+  op = await startOidcProvider();
+  const apiOrigin = `http://127.0.0.1:${await freePort()}`;
+  const client = { clientId: 'web-demo', clientSecret: 'web-demo-secret-0123456789' };
+  const redirectUris = [`${pageOrigin}/`, `${apiOrigin}/auth/callback/test`];
+  t = await startTestApp({
+    env: {
+      CORS_ORIGINS: pageOrigin,
+      PORT: new URL(apiOrigin).port,
+      OIDC_PROVIDERS: JSON.stringify([{ id: 'test', name: 'Test Provider', issuer: op.issuer, ...client }]),
+      EXTERNAL_REDIRECT_URIS: redirectUris.join(','),
+      EXTERNAL_SIGN_IN_RETURN_URL: `${pageOrigin}/`,
+    },
+  });
+  await op.addClient({ ...client, redirectUris });
   await build({
     root: path.join(ROOT, 'examples/web'),
     configFile: false,
@@ -66,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.close();
+  await op?.close();
   await new Promise((resolve) => site?.close(resolve));
   rmSync(dist, { recursive: true, force: true });
 });
@@ -223,4 +240,80 @@ async function signInWithSecondFactor(page: Page, email: string, password: strin
   await page.fill('#second-factor-form [name=code]', code);
   await page.click('#second-factor-form button');
   await state(page, 'signed-in');
+}
+
+describe('examples/web in Chromium: sign in with another identity provider', () => {
+  let n = 0;
+  const providerUser = (): OidcTestUser => {
+    n += 1;
+    return { sub: `web-${n}-${Date.now()}`, email: `web${n}.${Date.now()}@example.org`, emailVerified: true, givenName: 'Ada', familyName: 'Byron' };
+  };
+
+  it('signs in with the test provider (the page receives the redirect), links a second account and unlinks it', async () => {
+    const user = providerUser();
+    // Whoever the provider's login page is shown to signs in as this user.
+    op.setUser(user);
+    const context = await browser.newContext();
+    const page = await open(context);
+    await state(page, 'signed-out');
+    await page.click('#providers button[data-provider="test"]');
+    await state(page, 'signed-in');
+    expect(await text(page, '#email')).toBe(user.email!);
+    expect(await text(page, '#name')).toBe('Ada Byron');
+    // Code and state left the address bar; nothing stays in storage.
+    expect(page.url()).toBe(`${pageOrigin}/`);
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    expect(await page.locator('#identities li').allTextContents()).toEqual([`Test Provider (${user.email}) Unlink`]);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'web-external-sign-in.png'), fullPage: true });
+
+    // A reload resumes the session through the refresh cookie, as after a password sign-in.
+    await page.reload();
+    await state(page, 'signed-in');
+
+    // Link another account at the provider: its own login (the provider's session cookies go first).
+    const second = providerUser();
+    op.setUser(second);
+    await context.clearCookies({ domain: '127.0.0.1', name: /^_/ });
+    await page.click('#link-providers button[data-provider="test"]');
+    await page.waitForFunction(`document.querySelectorAll('#identities li').length === 2`);
+    expect(await text(page, '#status')).toBe('Test Provider now signs in to this account.');
+    await page.screenshot({ path: path.join(RESULTS, 'web-external-linked.png'), fullPage: true });
+
+    await page.click('#identities li:first-child button');
+    await page.waitForFunction(`document.querySelectorAll('#identities li').length === 1`);
+    // The last way in cannot go.
+    await page.click('#identities li button');
+    await page.waitForFunction(`document.getElementById('status').textContent.includes('last way to sign in')`);
+    expect(await page.locator('#identities li').count()).toBe(1);
+    await context.close();
+  }, 60_000);
+
+  it("signs in through the service's callback route: the page gets a result, and its session from the cookie", async () => {
+    const user = providerUser();
+    op.setUser(user);
+    const context = await browser.newContext();
+    const page = await open(context);
+    await state(page, 'signed-out');
+    await page.check('#via-service');
+    await page.click('#providers button[data-provider="test"]');
+    await state(page, 'signed-in');
+    expect(await text(page, '#email')).toBe(user.email!);
+    expect(page.url()).toBe(`${pageOrigin}/`);
+    const cookies = await context.cookies(t.url);
+    expect(cookies.filter((c) => c.name === 'refresh_token')).toMatchObject([{ httpOnly: true, path: '/graphql', sameSite: 'Strict' }]);
+    // The binding of the start to this browser was used up with it.
+    expect(cookies.filter((c) => c.name.startsWith('external_sign_in_'))).toEqual([]);
+    await page.screenshot({ path: path.join(RESULTS, 'web-external-callback-route.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

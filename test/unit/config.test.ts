@@ -182,4 +182,105 @@ describe('loadConfig', () => {
       port: 4000,
     });
   });
+
+  describe('identity providers', () => {
+    const google = { id: 'google', name: 'Google', issuer: 'https://accounts.google.com', clientId: 'client-1', clientSecret: 'hunter2-client-secret' };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      REFRESH_TOKEN_SECRET: 'y'.repeat(32),
+      SMTP_URL: 'smtp://mail.example:587',
+      APP_URL: 'https://app.example',
+      DATABASE_URL: 'postgresql://db/auth',
+      REDIS_URL: 'redis://cache:6379',
+      TOTP_ENCRYPTION_KEY: 'k'.repeat(43),
+      WEBAUTHN_RP_ID: 'app.example',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://app.example',
+    };
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+
+    it('reads OIDC_PROVIDERS and GitHub, with openid added to the scopes, and the redirect URIs exactly as listed', () => {
+      const config = loadConfig({
+        OIDC_PROVIDERS: JSON.stringify([google, { ...google, id: 'keycloak', name: 'Acme SSO', issuer: 'http://localhost:8080/realms/acme', scopes: ['email'] }]),
+        GITHUB_CLIENT_ID: 'gh-id',
+        GITHUB_CLIENT_SECRET: 'gh-secret',
+        EXTERNAL_REDIRECT_URIS: 'https://app.example/signed-in, http://127.0.0.1:4000/auth/callback/google',
+      }).features.externalIdentity;
+      expect(config.providers).toEqual([
+        { kind: 'oidc', ...google, scopes: ['openid', 'email', 'profile'] },
+        { kind: 'oidc', ...google, id: 'keycloak', name: 'Acme SSO', issuer: 'http://localhost:8080/realms/acme', scopes: ['openid', 'email'] },
+        { kind: 'github', id: 'github', name: 'GitHub', clientId: 'gh-id', clientSecret: 'gh-secret', webUrl: 'https://github.com', apiUrl: 'https://api.github.com' },
+      ]);
+      expect(config.redirectUris).toEqual(['https://app.example/signed-in', 'http://127.0.0.1:4000/auth/callback/google']);
+      expect(config.returnUrl).toBe('http://localhost:3000');
+      expect(config.allowInsecureRequests).toBe(true);
+      expect(loadConfig({}).features.externalIdentity.providers).toEqual([]);
+    });
+
+    it('refuses bad providers, naming each problem and never a secret', () => {
+      const problems = problemsOf({
+        OIDC_PROVIDERS: JSON.stringify([
+          google,
+          { ...google, clientID: 'typo' },
+          { ...google, id: 'Bad Id', issuer: 'accounts.google.com', clientSecret: '' },
+          { ...google, id: 'password' },
+          { ...google, id: 'github' },
+          { ...google, id: 'other', scopes: 'openid' },
+        ]),
+        GITHUB_CLIENT_ID: 'gh-id',
+        GITHUB_CLIENT_SECRET: 'gh-secret',
+        EXTERNAL_REDIRECT_URIS: 'https://app.example/cb?x=1,app.example/cb,https://app.example/cb#top',
+      });
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          'OIDC_PROVIDERS[1] has unknown fields: clientID',
+          'OIDC_PROVIDERS[1].id "google" is used twice',
+          'OIDC_PROVIDERS[2].id must be 1 to 32 lower-case letters, digits and dashes (it appears in URLs)',
+          "OIDC_PROVIDERS[2].issuer must be the provider's issuer URL, e.g. https://accounts.google.com",
+          'OIDC_PROVIDERS[2].clientSecret is required',
+          'OIDC_PROVIDERS[3].id "password" is reserved',
+          'OIDC_PROVIDERS[5].scopes must be an array of scope names, e.g. ["openid", "email", "profile"]',
+          'OIDC_PROVIDERS: the id "github" is taken by GITHUB_CLIENT_ID',
+          'EXTERNAL_REDIRECT_URIS entry 1 must not have a ?query or #fragment',
+          'EXTERNAL_REDIRECT_URIS entry 2 is not an absolute URL',
+          'EXTERNAL_REDIRECT_URIS entry 3 must not have a ?query or #fragment',
+        ]),
+      );
+      expect(problems.join('\n')).not.toContain('hunter2');
+      expect(problemsOf({ OIDC_PROVIDERS: `[{"clientSecret": "hunter2"` })).toEqual([
+        'OIDC_PROVIDERS must be a JSON array of { id, name, issuer, clientId, clientSecret, scopes? }',
+      ]);
+      expect(problemsOf({ GITHUB_CLIENT_ID: 'gh-id' })).toContain('set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or neither');
+      expect(problemsOf({ OIDC_PROVIDERS: JSON.stringify([google]) })).toContain(
+        'EXTERNAL_REDIRECT_URIS must list the redirect URIs registered at the identity providers (comma-separated)',
+      );
+    });
+
+    it('takes only https issuers, GitHub URLs and redirect URIs in production (http on loopback for redirect URIs)', () => {
+      const problems = problemsOf({
+        ...production,
+        OIDC_PROVIDERS: JSON.stringify([{ ...google, issuer: 'http://sso.example' }]),
+        GITHUB_CLIENT_ID: 'gh-id',
+        GITHUB_CLIENT_SECRET: 'gh-secret',
+        GITHUB_WEB_URL: 'http://github.example',
+        EXTERNAL_REDIRECT_URIS: 'http://app.example/cb,http://127.0.0.1:8123/cb',
+      });
+      expect(problems).toEqual([
+        'OIDC_PROVIDERS[0].issuer must be an https URL in production',
+        'GITHUB_WEB_URL must start with https://',
+        'EXTERNAL_REDIRECT_URIS entry 1 must be https in production (or http on a loopback address)',
+      ]);
+      const ok = loadConfig({ ...production, OIDC_PROVIDERS: JSON.stringify([google]), EXTERNAL_REDIRECT_URIS: 'https://app.example/cb' });
+      expect(ok.features.externalIdentity.allowInsecureRequests).toBe(false);
+      expect(ok.features.externalIdentity.returnUrl).toBe('https://app.example');
+    });
+  });
 });

@@ -1,6 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clearedRefreshCookieHeader, readRefreshCookie, refreshCookieHeader, type CookieSettings } from '../../src/http/cookies';
+import {
+  bindingCookieHeader,
+  clearedBindingCookieHeader,
+  clearedRefreshCookieHeader,
+  readRefreshCookie,
+  refreshCookieHeader,
+  ticketCookieHeader,
+  type CookieSettings,
+} from '../../src/http/cookies';
 
 const settings: CookieSettings = { corsOrigins: ['https://app.example'], refreshCookie: { path: '/graphql', sameSite: 'Strict' }, isProduction: false };
 const TOKEN = `rt_${'a'.repeat(43)}`;
@@ -15,9 +23,22 @@ describe('readRefreshCookie', () => {
     expect(readRefreshCookie(request('POST', { ...browser, cookie: `theme=dark; refresh_token=${TOKEN}` }), settings)).toEqual({
       wanted: true,
       token: TOKEN,
+      ticket: undefined,
       refused: undefined,
       secure: true,
     });
+  });
+
+  it('hands over a second-factor ticket cookie under the same guard', () => {
+    const TICKET = `mfa_${'b'.repeat(43)}`;
+    expect(readRefreshCookie(request('POST', { ...browser, cookie: `sign_in_ticket=${TICKET}` }), settings)).toMatchObject({
+      token: undefined,
+      ticket: TICKET,
+      refused: undefined,
+    });
+    const refused = readRefreshCookie(request('POST', { origin: 'https://app.example', cookie: `sign_in_ticket=${TICKET}` }), settings);
+    expect(refused).toMatchObject({ ticket: undefined, refused: expect.stringContaining('X-Refresh-Token-Transport') });
+    expect(readRefreshCookie(request('GET', { ...browser, cookie: `sign_in_ticket=${TICKET}` }), settings).ticket).toBeUndefined();
   });
 
   it('never reads it from a GET, whatever the headers', () => {
@@ -59,5 +80,16 @@ describe('Set-Cookie', () => {
       `refresh_token=${TOKEN}; Max-Age=3600; Path=/graphql; HttpOnly; Secure; SameSite=Strict`,
     );
     expect(clearedRefreshCookieHeader(false, settings)).toBe('refresh_token=; Max-Age=0; Path=/graphql; HttpOnly; SameSite=Strict');
+  });
+
+  it("gives the ticket cookie the refresh cookie's path and attributes", () => {
+    expect(ticketCookieHeader('mfa_x', 299.9, true, settings)).toBe('sign_in_ticket=mfa_x; Max-Age=299; Path=/graphql; HttpOnly; Secure; SameSite=Strict');
+  });
+
+  it('makes the browser binding of a sign-in Lax (the provider redirects cross-site), or None with a None refresh cookie', () => {
+    expect(bindingCookieHeader('external_sign_in_ab', 'v', 600, false, settings)).toBe('external_sign_in_ab=v; Max-Age=600; Path=/; HttpOnly; SameSite=Lax');
+    const none: CookieSettings = { ...settings, refreshCookie: { path: '/graphql', sameSite: 'None' } };
+    expect(bindingCookieHeader('external_sign_in_ab', 'v', 600, true, none)).toBe('external_sign_in_ab=v; Max-Age=600; Path=/; HttpOnly; Secure; SameSite=None');
+    expect(clearedBindingCookieHeader('external_sign_in_ab', true, settings)).toBe('external_sign_in_ab=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax');
   });
 });

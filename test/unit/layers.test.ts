@@ -27,7 +27,8 @@ function importsOf(file: string): string[] {
 /** Where a file sits: the GraphQL layer, the HTTP layer, the composition root, or services and infrastructure. */
 function layerOf(relative: string): 'graphql' | 'http' | 'composition' | 'below' {
   if (relative.startsWith('graphql/') || /^features\/[^/]+\/graphql\//.test(relative)) return 'graphql';
-  if (relative.startsWith('http/')) return 'http';
+  // A feature's HTTP routes (an OAuth callback) sit beside its resolvers, in the same layer as http/.
+  if (relative.startsWith('http/') || /^features\/[^/]+\/http\//.test(relative)) return 'http';
   // Where the parts meet: start-up, the entity list, the feature registry and each feature's entry.
   if (['app.ts', 'main.ts', 'entities.ts', 'features/index.ts', 'features/Feature.ts'].includes(relative)) return 'composition';
   if (/^features\/[^/]+\/index\.ts$/.test(relative)) return 'composition';

@@ -201,7 +201,9 @@ describe('SignInMethods', () => {
       { kind: 'passkey', id: 'pk1' },
     ]);
     expect(await methods.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk1' })).toBe(true);
+    // Another user's method is not one of u2's: removing it leaves u2's own.
     expect(await methods.wouldRemainAfter(em, 'u2', { kind: 'password', id: 'u1' })).toBe(true);
+    expect(await methods.wouldRemainAfter(em, 'u2', { kind: 'password', id: 'u2' })).toBe(false);
     const only = new SignInMethods();
     only.register({ methodsOf: async () => [{ kind: 'passkey', id: 'pk1' }] });
     expect(await only.wouldRemainAfter(em, 'u1', { kind: 'passkey', id: 'pk1' })).toBe(false);

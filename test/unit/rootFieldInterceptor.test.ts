@@ -59,6 +59,6 @@ describe('RootFieldInterceptor', () => {
         expect(value, `${type.name}.${field.name}`).toBe('x');
       }
     }
-    expect(computed.sort()).toEqual(['User.passkeys', 'User.recoveryCodesRemaining', 'User.securityEvents', 'User.twoFactorEnabled']);
+    expect(computed.sort()).toEqual(['User.identities', 'User.passkeys', 'User.recoveryCodesRemaining', 'User.securityEvents', 'User.twoFactorEnabled']);
   });
 });

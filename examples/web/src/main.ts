@@ -1,28 +1,36 @@
 import { Api, ApiError, assertNever } from './api';
-import type { MeQuery, SessionsQuery } from './gql/graphql';
+import type { ExternalSignInFailureReason, IdentityProvidersQuery, MeQuery, SessionsQuery } from './gql/graphql';
 import {
   ConfirmTotpEnrollment,
   DisableTotp,
+  FinishExternalSignIn,
+  IdentityProviders,
+  LinkExternalIdentity,
   Login,
   Logout,
   Me,
   Register,
   RevokeSession,
   Sessions,
+  StartExternalIdentityLink,
+  StartExternalSignIn,
   StartTotpEnrollment,
+  UnlinkExternalIdentity,
   UpdateMe,
   VerifySecondFactor,
 } from './operations';
 import { passkeyActions } from './passkeys';
 
 /**
- * A small page over the service: register (with a password or a passkey), sign in (with a password
- * or a passkey, and a second factor when the account has one), see and edit the profile, set up an
- * authenticator app, add and remove passkeys, list and end sessions, sign out. A reload resumes the
- * session through the refresh cookie. User data is only ever set as text (never as HTML), so nothing
- * the service returns can run as script here.
+ * A small page over the service: register (with a password or a passkey), sign in (with a password,
+ * a passkey or another identity provider, and a second factor when the account has one), see and edit
+ * the profile, set up an authenticator app, add and remove passkeys, link and unlink accounts at other
+ * providers, list and end sessions, sign out. A reload resumes the session through the refresh cookie.
+ * User data is only ever set as text (never as HTML), so nothing the service returns can run as script
+ * here.
  */
-const api = new Api(import.meta.env.VITE_API_URL ?? 'http://localhost:4000/graphql');
+const apiUrl = import.meta.env.VITE_API_URL ?? 'http://localhost:4000/graphql';
+const api = new Api(apiUrl);
 
 const element = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const field = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
@@ -40,7 +48,8 @@ function show(state: PageState): void {
 
 /**
  * The ticket of a sign-in waiting for its second factor: in memory only (5 minutes, single use), like
- * the access token.
+ * the access token. `cookie` when the service's callback route handed it to the browser as an
+ * httpOnly cookie instead, which `verifySecondFactor` without a ticket reads.
  */
 let pendingTicket: string | null = null;
 
@@ -56,6 +65,9 @@ function forgetTicket(): void {
   pendingTicket = null;
   element<HTMLFormElement>('second-factor-form').reset();
 }
+
+/** The configured identity providers, for the buttons and the names of linked accounts. */
+let providers: IdentityProvidersQuery['identityProviders'] = [];
 
 function fieldErrors(fields: Array<{ field: string; message: string }>): string {
   return fields.map((f) => `${f.field}: ${f.message}`).join(' ');
@@ -79,6 +91,7 @@ async function showSignedIn(): Promise<void> {
   renderProfile(me);
   renderTwoFactor(me);
   renderPasskeys(me.passkeys);
+  renderIdentities(me);
   await renderSessions();
   show('signed-in');
 }
@@ -113,6 +126,178 @@ function renderPasskeys(passkeys: NonNullable<MeQuery['me']>['passkeys']): void 
     return item;
   });
   element('passkeys').replaceChildren(...items);
+}
+
+const providerName = (id: string) => providers.find((provider) => provider.id === id)?.name ?? id;
+
+function renderIdentities(me: NonNullable<MeQuery['me']>): void {
+  element('identities').replaceChildren(
+    ...me.identities.map((identity) => {
+      const item = document.createElement('li');
+      item.dataset.provider = identity.provider;
+      item.append(`${providerName(identity.provider)}${identity.email ? ` (${identity.email})` : ''} `);
+      const unlink = document.createElement('button');
+      unlink.type = 'button';
+      unlink.textContent = 'Unlink';
+      unlink.addEventListener('click', () => void act(() => unlinkIdentity(identity.id)));
+      item.append(unlink);
+      return item;
+    }),
+  );
+  element('link-providers').replaceChildren(
+    ...providers.map((provider) => providerButton(provider, `Link ${provider.name}`, () => startExternal(provider.id, 'link'))),
+  );
+}
+
+function providerButton(provider: { id: string; name: string }, label: string, onClick: () => Promise<void>): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.dataset.provider = provider.id;
+  button.textContent = label;
+  button.addEventListener('click', () => void act(onClick));
+  return button;
+}
+
+async function loadProviders(): Promise<void> {
+  ({ identityProviders: providers } = await api.run(IdentityProviders, {}));
+  element('providers').replaceChildren(
+    ...providers.map((provider) => providerButton(provider, `Sign in with ${provider.name}`, () => startExternal(provider.id, 'sign-in'))),
+  );
+  element('external').hidden = providers.length === 0;
+}
+
+/**
+ * A sign-in (or link) the page started and will finish when the provider sends the browser back here.
+ * Kept in sessionStorage only across that round trip: the state is no secret (the code is what the
+ * provider hands back), but it is what tells this page that the answer is for the sign-in it started.
+ */
+const PENDING = 'external-sign-in';
+interface PendingExternal {
+  provider: string;
+  state: string;
+  purpose: 'sign-in' | 'link';
+}
+
+/** This page, as the redirect URI (listed in the service's EXTERNAL_REDIRECT_URIS and at the provider). */
+const pageRedirectUri = () => `${location.origin}${location.pathname}`;
+
+async function startExternal(provider: string, purpose: 'sign-in' | 'link'): Promise<void> {
+  // The service's own callback route receives the answer instead, and sends the browser back here.
+  const viaService = purpose === 'sign-in' && element<HTMLInputElement>('via-service').checked;
+  const redirectUri = viaService ? new URL(`/auth/callback/${provider}`, apiUrl).href : pageRedirectUri();
+  const start =
+    purpose === 'sign-in'
+      ? (await api.run(StartExternalSignIn, { provider, redirectUri })).startExternalSignIn
+      : (await api.run(StartExternalIdentityLink, { provider, redirectUri })).startExternalIdentityLink;
+  switch (start.__typename) {
+    case 'ExternalSignInStart':
+      if (!viaService) sessionStorage.setItem(PENDING, JSON.stringify({ provider, state: start.state, purpose } satisfies PendingExternal));
+      say(`On to ${providerName(provider)}…`);
+      return location.assign(start.authorizationUrl);
+    case 'InvalidInputError':
+      return say(fieldErrors(start.fields));
+    case 'ExternalSignInError':
+      return say(start.message);
+    default:
+      return assertNever(start);
+  }
+}
+
+/** The provider sent the browser back here with `code`, `state` and `iss` (or an `error`). */
+async function finishExternal(params: URLSearchParams): Promise<void> {
+  const raw = sessionStorage.getItem(PENDING);
+  sessionStorage.removeItem(PENDING);
+  const pending = raw ? (JSON.parse(raw) as PendingExternal) : null;
+  // An answer to a sign-in this page did not start (someone else's link) is ignored.
+  if (!pending || pending.state !== params.get('state')) return showSignedOut('That sign-in was not started here. Please try again.');
+  const code = params.get('code');
+  if (!code) {
+    const cancelled = `The sign-in with ${providerName(pending.provider)} was cancelled.`;
+    if (pending.purpose === 'link' && (await api.refresh())) return showSignedIn().then(() => say(cancelled));
+    return showSignedOut(cancelled);
+  }
+  const callback = { provider: pending.provider, code, state: pending.state, iss: params.get('iss') };
+  if (pending.purpose === 'link') return linkIdentity(callback);
+  const { finishExternalSignIn: result } = await api.run(FinishExternalSignIn, callback);
+  switch (result.__typename) {
+    case 'AuthSuccess':
+      api.signIn(result.accessToken);
+      say(`Signed in with ${providerName(pending.provider)}.`);
+      return showSignedIn();
+    case 'SecondFactorRequired':
+      pendingTicket = result.ticket;
+      show('second-factor');
+      return say(`${providerName(pending.provider)} says it is you. One more step.`);
+    case 'AccountLinkRequired':
+      return showSignedOut(accountLinkRequired(result.email, result.signInMethods));
+    case 'ExternalSignInError':
+    case 'RateLimitedError':
+      return showSignedOut(result.message);
+    default:
+      return assertNever(result);
+  }
+}
+
+function accountLinkRequired(email: string, methods: readonly string[]): string {
+  const ways = methods.map((method) => (method === 'password' ? 'your password' : method === 'passkey' ? 'a passkey' : providerName(method)));
+  return `An account with ${email} already exists. Sign in${ways.length > 0 ? ` with ${ways.join(' or ')}` : ''}, then link it from your account.`;
+}
+
+async function linkIdentity(callback: { provider: string; code: string; state: string; iss: string | null }): Promise<void> {
+  // Back from the provider, the page was reloaded: the access token comes from the refresh cookie.
+  if (!(await api.refresh())) return showSignedOut('Please sign in again to link an account.');
+  const { linkExternalIdentity: result } = await api.run(LinkExternalIdentity, callback);
+  await showSignedIn();
+  switch (result.__typename) {
+    case 'ExternalIdentityLinked':
+      return say(`${providerName(result.identity.provider)} now signs in to this account.`);
+    case 'ExternalSignInError':
+    case 'ExternalIdentityTakenError':
+    case 'RateLimitedError':
+      return say(result.message);
+    default:
+      return assertNever(result);
+  }
+}
+
+/**
+ * The service's callback route finished the sign-in and sent the browser here with a `result`: never a
+ * token, a ticket or an address, which travel in httpOnly cookies or not at all.
+ */
+async function afterCallbackRoute(params: URLSearchParams): Promise<void> {
+  switch (params.get('result')) {
+    case 'signed_in':
+      if (await api.refresh()) return showSignedIn().then(() => say('Signed in.'));
+      return showSignedOut('Please sign in again.');
+    case 'second_factor_required':
+      pendingTicket = 'cookie';
+      show('second-factor');
+      return say('One more step.');
+    case 'account_link_required':
+      return showSignedOut('An account with this email address already exists. Sign in to it, then link the provider from your account.');
+    default:
+      return showSignedOut(REASONS[params.get('reason') as ExternalSignInFailureReason] ?? 'The sign-in did not go through. Please try again.');
+  }
+}
+
+const REASONS: Partial<Record<ExternalSignInFailureReason, string>> = {
+  ACCESS_DENIED: 'The sign-in was cancelled.',
+  NO_VERIFIED_EMAIL: 'The provider did not confirm your email address. Confirm it there, or register with a password.',
+  PROVIDER_UNAVAILABLE: 'The provider cannot be reached right now. Please try again in a moment.',
+};
+
+async function unlinkIdentity(id: string): Promise<void> {
+  const { unlinkExternalIdentity: result } = await api.run(UnlinkExternalIdentity, { id });
+  switch (result.__typename) {
+    case 'ExternalIdentityUnlinked':
+      await showSignedIn();
+      return say('Unlinked.');
+    case 'ExternalIdentityNotFoundError':
+    case 'LastSignInMethodError':
+      return say(result.message);
+    default:
+      return assertNever(result);
+  }
 }
 
 type Profile = Pick<NonNullable<MeQuery['me']>, 'firstName' | 'lastName' | 'email' | 'emailVerified' | 'createdAt'>;
@@ -193,7 +378,8 @@ async function login(form: HTMLFormElement): Promise<void> {
 
 async function verifySecondFactor(form: HTMLFormElement): Promise<void> {
   if (!pendingTicket) return showSignedOut('Please sign in again.');
-  const { verifySecondFactor: result } = await api.run(VerifySecondFactor, { ticket: pendingTicket, code: field(form, 'code') });
+  const ticket = pendingTicket === 'cookie' ? null : pendingTicket;
+  const { verifySecondFactor: result } = await api.run(VerifySecondFactor, { ticket, code: field(form, 'code') });
   switch (result.__typename) {
     case 'AuthSuccess':
       forgetTicket();
@@ -326,5 +512,13 @@ element('second-factor-passkey').addEventListener('click', () => void act(passke
 element('passkey-add').addEventListener('click', () => void act(passkeyScreens.add));
 element('logout').addEventListener('click', () => void act(logout));
 
-// A reload: resume the session from the refresh cookie, if there is one.
-void act(async () => ((await api.refresh()) ? showSignedIn() : showSignedOut('Please sign in or register.')));
+void act(async () => {
+  await loadProviders();
+  const params = new URLSearchParams(location.search);
+  // Back from a provider (or from the service's callback route): the answer leaves the address bar at once.
+  if (params.has('state') || params.has('result')) history.replaceState(null, '', location.pathname);
+  if (params.has('state')) return finishExternal(params);
+  if (params.has('result')) return afterCallbackRoute(params);
+  // A reload: resume the session from the refresh cookie, if there is one.
+  return (await api.refresh()) ? showSignedIn() : showSignedOut('Please sign in or register.');
+});

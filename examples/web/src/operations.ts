@@ -34,9 +34,12 @@ export const Login = graphql(`
   }
 `);
 
-/** The second step of a sign-in that answered SecondFactorRequired. */
+/**
+ * The second step of a sign-in that answered SecondFactorRequired. Without a ticket, the service reads
+ * the one its callback route handed the browser as an httpOnly cookie.
+ */
 export const VerifySecondFactor = graphql(`
-  mutation VerifySecondFactor($ticket: String!, $code: String!) {
+  mutation VerifySecondFactor($ticket: String, $code: String!) {
     verifySecondFactor(ticket: $ticket, code: $code) {
       __typename
       ... on AuthSuccess { accessToken expiresAt user { id recoveryCodesRemaining } }
@@ -183,6 +186,72 @@ export const Me = graphql(`
     me {
       id email emailVerified firstName lastName createdAt updatedAt twoFactorEnabled recoveryCodesRemaining
       passkeys { id name deviceType backedUp createdAt lastUsedAt }
+      identities { id provider email createdAt lastUsedAt }
+    }
+  }
+`);
+
+export const IdentityProviders = graphql(`
+  query IdentityProviders {
+    identityProviders { id name }
+  }
+`);
+
+export const StartExternalSignIn = graphql(`
+  mutation StartExternalSignIn($provider: ID!, $redirectUri: String!) {
+    startExternalSignIn(provider: $provider, redirectUri: $redirectUri) {
+      __typename
+      ... on ExternalSignInStart { authorizationUrl state }
+      ... on InvalidInputError { message fields { field message } }
+      ... on ExternalSignInError { message reason }
+    }
+  }
+`);
+
+/** `methods` of AccountLinkRequired and of SecondFactorRequired differ in type: one goes under an alias. */
+export const FinishExternalSignIn = graphql(`
+  mutation FinishExternalSignIn($provider: ID!, $code: String!, $state: String!, $iss: String) {
+    finishExternalSignIn(provider: $provider, code: $code, state: $state, iss: $iss) {
+      __typename
+      ... on AuthSuccess { accessToken expiresAt user { id email } }
+      ... on SecondFactorRequired { ticket methods expiresAt }
+      ... on AccountLinkRequired { email signInMethods: methods }
+      ... on ExternalSignInError { message reason }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const StartExternalIdentityLink = graphql(`
+  mutation StartExternalIdentityLink($provider: ID!, $redirectUri: String!) {
+    startExternalIdentityLink(provider: $provider, redirectUri: $redirectUri) {
+      __typename
+      ... on ExternalSignInStart { authorizationUrl state }
+      ... on InvalidInputError { message fields { field message } }
+      ... on ExternalSignInError { message reason }
+    }
+  }
+`);
+
+export const LinkExternalIdentity = graphql(`
+  mutation LinkExternalIdentity($provider: ID!, $code: String!, $state: String!, $iss: String) {
+    linkExternalIdentity(provider: $provider, code: $code, state: $state, iss: $iss) {
+      __typename
+      ... on ExternalIdentityLinked { identity { id provider } }
+      ... on ExternalSignInError { message reason }
+      ... on ExternalIdentityTakenError { message }
+      ... on RateLimitedError { message retryAfter }
+    }
+  }
+`);
+
+export const UnlinkExternalIdentity = graphql(`
+  mutation UnlinkExternalIdentity($id: ID!) {
+    unlinkExternalIdentity(id: $id) {
+      __typename
+      ... on ExternalIdentityUnlinked { id }
+      ... on ExternalIdentityNotFoundError { message }
+      ... on LastSignInMethodError { message }
     }
   }
 `);

@@ -30,11 +30,12 @@ export const emailLinks = feature({
       service,
       listeners: [
         {
-          // Every new account gets a verification link, written with the account itself.
+          // Every new account gets a verification link, written with the account itself; but not one
+          // made through an identity provider that vouched for the address (already verified).
           inTransaction: async (tx, event) => {
             if (event.type !== 'registered') return;
             const user = await tx.em.findOneOrFail(User, { id: event.userId });
-            await service.sendVerification(tx, user);
+            if (!user.emailVerified) await service.sendVerification(tx, user);
           },
         },
       ],

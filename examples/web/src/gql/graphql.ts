@@ -4,6 +4,21 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Why a sign-in (or link) with another identity provider did not go through. */
+export type ExternalSignInFailureReason =
+  /** The user cancelled at the provider (callback route only). */
+  | 'ACCESS_DENIED'
+  /** The service requires a verified address before signing in, and the account's is not verified yet. */
+  | 'EMAIL_NOT_VERIFIED'
+  /** The state is unknown, expired (10 minutes), already used, or from another provider, purpose or session: start again. */
+  | 'INVALID_STATE'
+  /** The provider did not assert a verified email address, and no account is linked to this identity: the user can verify it at the provider, or register here and link the provider from the account. */
+  | 'NO_VERIFIED_EMAIL'
+  /** The provider's answer was refused (a used or foreign code, an ID token that failed its checks) or was an error: start again. */
+  | 'PROVIDER_REFUSED'
+  /** The provider cannot be reached now, or answered too slowly: try again in a moment. */
+  | 'PROVIDER_UNAVAILABLE';
+
 /** A new account whose only credential is a passkey. */
 export type PasskeyAccountInput = {
   /** Sign-in email; must not belong to another account (case-insensitive). */
@@ -74,7 +89,7 @@ export type LoginMutation = { login:
    };
 
 export type VerifySecondFactorMutationVariables = Exact<{
-  ticket: string;
+  ticket?: string | null | undefined;
   code: string;
 }>;
 
@@ -223,7 +238,78 @@ export type RefreshMutation = { refreshToken:
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string, twoFactorEnabled: boolean, recoveryCodesRemaining: number | null, passkeys: Array<{ id: string, name: string, deviceType: string, backedUp: boolean, createdAt: string, lastUsedAt: string | null }> } | null };
+export type MeQuery = { me: { id: string, email: string, emailVerified: boolean, firstName: string, lastName: string, createdAt: string, updatedAt: string, twoFactorEnabled: boolean, recoveryCodesRemaining: number | null, passkeys: Array<{ id: string, name: string, deviceType: string, backedUp: boolean, createdAt: string, lastUsedAt: string | null }>, identities: Array<{ id: string, provider: string, email: string | null, createdAt: string, lastUsedAt: string | null }> } | null };
+
+export type IdentityProvidersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IdentityProvidersQuery = { identityProviders: Array<{ id: string, name: string }> };
+
+export type StartExternalSignInMutationVariables = Exact<{
+  provider: string | number;
+  redirectUri: string;
+}>;
+
+
+export type StartExternalSignInMutation = { startExternalSignIn:
+    | { __typename: 'ExternalSignInError', message: string, reason: ExternalSignInFailureReason }
+    | { __typename: 'ExternalSignInStart', authorizationUrl: string, state: string }
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+   };
+
+export type FinishExternalSignInMutationVariables = Exact<{
+  provider: string | number;
+  code: string;
+  state: string;
+  iss?: string | null | undefined;
+}>;
+
+
+export type FinishExternalSignInMutation = { finishExternalSignIn:
+    | { __typename: 'AccountLinkRequired', email: string, signInMethods: Array<string> }
+    | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, email: string } }
+    | { __typename: 'ExternalSignInError', message: string, reason: ExternalSignInFailureReason }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+    | { __typename: 'SecondFactorRequired', ticket: string, methods: Array<SecondFactorMethod>, expiresAt: string }
+   };
+
+export type StartExternalIdentityLinkMutationVariables = Exact<{
+  provider: string | number;
+  redirectUri: string;
+}>;
+
+
+export type StartExternalIdentityLinkMutation = { startExternalIdentityLink:
+    | { __typename: 'ExternalSignInError', message: string, reason: ExternalSignInFailureReason }
+    | { __typename: 'ExternalSignInStart', authorizationUrl: string, state: string }
+    | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
+   };
+
+export type LinkExternalIdentityMutationVariables = Exact<{
+  provider: string | number;
+  code: string;
+  state: string;
+  iss?: string | null | undefined;
+}>;
+
+
+export type LinkExternalIdentityMutation = { linkExternalIdentity:
+    | { __typename: 'ExternalIdentityLinked', identity: { id: string, provider: string } }
+    | { __typename: 'ExternalIdentityTakenError', message: string }
+    | { __typename: 'ExternalSignInError', message: string, reason: ExternalSignInFailureReason }
+    | { __typename: 'RateLimitedError', message: string, retryAfter: number }
+   };
+
+export type UnlinkExternalIdentityMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UnlinkExternalIdentityMutation = { unlinkExternalIdentity:
+    | { __typename: 'ExternalIdentityNotFoundError', message: string }
+    | { __typename: 'ExternalIdentityUnlinked', id: string }
+    | { __typename: 'LastSignInMethodError', message: string }
+   };
 
 export type UpdateMeMutationVariables = Exact<{
   input: UpdateMeInput;
@@ -360,7 +446,7 @@ export const LoginDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
 export const VerifySecondFactorDocument = new TypedDocumentString(`
-    mutation VerifySecondFactor($ticket: String!, $code: String!) {
+    mutation VerifySecondFactor($ticket: String, $code: String!) {
   verifySecondFactor(ticket: $ticket, code: $code) {
     __typename
     ... on AuthSuccess {
@@ -665,9 +751,140 @@ export const MeDocument = new TypedDocumentString(`
       createdAt
       lastUsedAt
     }
+    identities {
+      id
+      provider
+      email
+      createdAt
+      lastUsedAt
+    }
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const IdentityProvidersDocument = new TypedDocumentString(`
+    query IdentityProviders {
+  identityProviders {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<IdentityProvidersQuery, IdentityProvidersQueryVariables>;
+export const StartExternalSignInDocument = new TypedDocumentString(`
+    mutation StartExternalSignIn($provider: ID!, $redirectUri: String!) {
+  startExternalSignIn(provider: $provider, redirectUri: $redirectUri) {
+    __typename
+    ... on ExternalSignInStart {
+      authorizationUrl
+      state
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+    ... on ExternalSignInError {
+      message
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StartExternalSignInMutation, StartExternalSignInMutationVariables>;
+export const FinishExternalSignInDocument = new TypedDocumentString(`
+    mutation FinishExternalSignIn($provider: ID!, $code: String!, $state: String!, $iss: String) {
+  finishExternalSignIn(provider: $provider, code: $code, state: $state, iss: $iss) {
+    __typename
+    ... on AuthSuccess {
+      accessToken
+      expiresAt
+      user {
+        id
+        email
+      }
+    }
+    ... on SecondFactorRequired {
+      ticket
+      methods
+      expiresAt
+    }
+    ... on AccountLinkRequired {
+      email
+      signInMethods: methods
+    }
+    ... on ExternalSignInError {
+      message
+      reason
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishExternalSignInMutation, FinishExternalSignInMutationVariables>;
+export const StartExternalIdentityLinkDocument = new TypedDocumentString(`
+    mutation StartExternalIdentityLink($provider: ID!, $redirectUri: String!) {
+  startExternalIdentityLink(provider: $provider, redirectUri: $redirectUri) {
+    __typename
+    ... on ExternalSignInStart {
+      authorizationUrl
+      state
+    }
+    ... on InvalidInputError {
+      message
+      fields {
+        field
+        message
+      }
+    }
+    ... on ExternalSignInError {
+      message
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StartExternalIdentityLinkMutation, StartExternalIdentityLinkMutationVariables>;
+export const LinkExternalIdentityDocument = new TypedDocumentString(`
+    mutation LinkExternalIdentity($provider: ID!, $code: String!, $state: String!, $iss: String) {
+  linkExternalIdentity(provider: $provider, code: $code, state: $state, iss: $iss) {
+    __typename
+    ... on ExternalIdentityLinked {
+      identity {
+        id
+        provider
+      }
+    }
+    ... on ExternalSignInError {
+      message
+      reason
+    }
+    ... on ExternalIdentityTakenError {
+      message
+    }
+    ... on RateLimitedError {
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LinkExternalIdentityMutation, LinkExternalIdentityMutationVariables>;
+export const UnlinkExternalIdentityDocument = new TypedDocumentString(`
+    mutation UnlinkExternalIdentity($id: ID!) {
+  unlinkExternalIdentity(id: $id) {
+    __typename
+    ... on ExternalIdentityUnlinked {
+      id
+    }
+    ... on ExternalIdentityNotFoundError {
+      message
+    }
+    ... on LastSignInMethodError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnlinkExternalIdentityMutation, UnlinkExternalIdentityMutationVariables>;
 export const UpdateMeDocument = new TypedDocumentString(`
     mutation UpdateMe($input: UpdateMeInput!) {
   updateMe(input: $input) {

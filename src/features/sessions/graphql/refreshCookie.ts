@@ -75,6 +75,18 @@ export function presentedRefreshToken(argument: string | null | undefined, conte
   return token;
 }
 
+/**
+ * The second-factor ticket a `verifySecondFactor` call presents: its argument, else the ticket cookie a
+ * route handed to the browser (the callback of a sign-in at another provider), under the refresh
+ * cookie's CSRF guard. Empty (an invalid ticket) when there is neither.
+ */
+export function presentedTicket(argument: string | null | undefined, context: RequestContext): string {
+  if (argument != null) return argument;
+  const { ticket, refused } = context.refreshCookie;
+  if (refused) throw forbidden(refused);
+  return ticket ?? '';
+}
+
 /** Writes the cookie that the root fields decided on as the response's `Set-Cookie` header. */
 export function refreshCookiePlugin(settings: CookieSettings, now: () => number): ApolloServerPlugin<RequestContext> {
   return {
@@ -82,7 +94,10 @@ export function refreshCookiePlugin(settings: CookieSettings, now: () => number)
       return {
         async willSendResponse({ contextValue, response }) {
           const pending = contextValue.pendingRefreshCookie;
-          if (!pending) return;
+          if (!pending) {
+            if (contextValue.pendingCookie) response.http.headers.set('set-cookie', contextValue.pendingCookie);
+            return;
+          }
           const { secure } = contextValue.refreshCookie;
           response.http.headers.set(
             'set-cookie',

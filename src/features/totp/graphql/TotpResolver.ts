@@ -5,7 +5,7 @@ import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
 import { VerifySecondFactorResult } from '../../../graphql/types/secondFactor';
 import { UserType } from '../../../graphql/types/UserType';
 import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
-import { SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
+import { presentedTicket, SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
 import { ConfirmTotpEnrollmentResult, DisableTotpResult, RegenerateRecoveryCodesResult, TotpEnrollmentType } from './types';
 
 const CODE = 'A 6-digit code from the authenticator app, or an unused recovery code (any case; dashes and spaces optional).';
@@ -20,11 +20,17 @@ export class TotpResolver {
   })
   @SetsRefreshCookie()
   verifySecondFactor(
-    @Arg('ticket', () => String, { description: '`SecondFactorRequired.ticket`.' }) ticket: string,
+    @Arg('ticket', () => String, {
+      nullable: true,
+      description:
+        '`SecondFactorRequired.ticket`. Leave it out when a route handed the ticket to the browser as a cookie (the ' +
+        'callback route of a sign-in at another provider; with `X-Refresh-Token-Transport: cookie`).',
+    })
+    ticket: string | null | undefined,
     @Arg('code', () => String, { description: CODE }) code: string,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.totp.verifySecondFactor(ctx.service, ticket, code);
+    return ctx.services.totp.verifySecondFactor(ctx.service, presentedTicket(ticket, ctx), code);
   }
 
   @RequiresViewer()
