@@ -23,7 +23,7 @@ export const REFRESH_COOKIE = 'refresh_token';
 /**
  * A second-factor ticket handed to a browser by a route (the callback of a sign-in at another
  * provider) rather than in a GraphQL answer: never in a URL. Same attributes and guard as the refresh
- * cookie; `verifySecondFactor` without a ticket argument reads it.
+ * cookie; the second-factor mutations read it when their ticket argument is empty.
  */
 export const TICKET_COOKIE = 'sign_in_ticket';
 

@@ -48,8 +48,8 @@ function show(state: PageState): void {
 
 /**
  * The ticket of a sign-in waiting for its second factor: in memory only (5 minutes, single use), like
- * the access token. `cookie` when the service's callback route handed it to the browser as an
- * httpOnly cookie instead, which `verifySecondFactor` without a ticket reads.
+ * the access token. Empty when the service's callback route handed it to the browser as an httpOnly
+ * cookie instead: the second-factor mutations read that cookie when their ticket is empty.
  */
 let pendingTicket: string | null = null;
 
@@ -196,8 +196,6 @@ async function startExternal(provider: string, purpose: 'sign-in' | 'link'): Pro
       return location.assign(start.authorizationUrl);
     case 'InvalidInputError':
       return say(fieldErrors(start.fields));
-    case 'ExternalSignInError':
-      return say(start.message);
     default:
       return assertNever(start);
   }
@@ -225,8 +223,7 @@ async function finishExternal(params: URLSearchParams): Promise<void> {
       say(`Signed in with ${providerName(pending.provider)}.`);
       return showSignedIn();
     case 'SecondFactorRequired':
-      pendingTicket = result.ticket;
-      show('second-factor');
+      askForSecondFactor(result.ticket, result.methods);
       return say(`${providerName(pending.provider)} says it is you. One more step.`);
     case 'AccountLinkRequired':
       return showSignedOut(accountLinkRequired(result.email, result.signInMethods));
@@ -270,8 +267,8 @@ async function afterCallbackRoute(params: URLSearchParams): Promise<void> {
       if (await api.refresh()) return showSignedIn().then(() => say('Signed in.'));
       return showSignedOut('Please sign in again.');
     case 'second_factor_required':
-      pendingTicket = 'cookie';
-      show('second-factor');
+      // The ticket is the httpOnly cookie the route set: an empty ticket argument stands for it.
+      askForSecondFactor('', (params.get('methods') ?? '').split(','));
       return say('One more step.');
     case 'account_link_required':
       return showSignedOut('An account with this email address already exists. Sign in to it, then link the provider from your account.');
@@ -377,9 +374,8 @@ async function login(form: HTMLFormElement): Promise<void> {
 }
 
 async function verifySecondFactor(form: HTMLFormElement): Promise<void> {
-  if (!pendingTicket) return showSignedOut('Please sign in again.');
-  const ticket = pendingTicket === 'cookie' ? null : pendingTicket;
-  const { verifySecondFactor: result } = await api.run(VerifySecondFactor, { ticket, code: field(form, 'code') });
+  if (pendingTicket === null) return showSignedOut('Please sign in again.');
+  const { verifySecondFactor: result } = await api.run(VerifySecondFactor, { ticket: pendingTicket, code: field(form, 'code') });
   switch (result.__typename) {
     case 'AuthSuccess':
       forgetTicket();

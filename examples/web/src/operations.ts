@@ -39,7 +39,7 @@ export const Login = graphql(`
  * the one its callback route handed the browser as an httpOnly cookie.
  */
 export const VerifySecondFactor = graphql(`
-  mutation VerifySecondFactor($ticket: String, $code: String!) {
+  mutation VerifySecondFactor($ticket: String!, $code: String!) {
     verifySecondFactor(ticket: $ticket, code: $code) {
       __typename
       ... on AuthSuccess { accessToken expiresAt user { id recoveryCodesRemaining } }
@@ -203,7 +203,6 @@ export const StartExternalSignIn = graphql(`
       __typename
       ... on ExternalSignInStart { authorizationUrl state }
       ... on InvalidInputError { message fields { field message } }
-      ... on ExternalSignInError { message reason }
     }
   }
 `);
@@ -228,7 +227,6 @@ export const StartExternalIdentityLink = graphql(`
       __typename
       ... on ExternalSignInStart { authorizationUrl state }
       ... on InvalidInputError { message fields { field message } }
-      ... on ExternalSignInError { message reason }
     }
   }
 `);

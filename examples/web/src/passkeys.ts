@@ -100,7 +100,7 @@ export function passkeyActions(page: Page) {
     /** The second step after a password, with a passkey instead of a code. */
     async secondFactor(): Promise<void> {
       const ticket = page.ticket();
-      if (!ticket) return page.showSignedOut('Please sign in again.');
+      if (ticket === null) return page.showSignedOut('Please sign in again.');
       const { startPasskeySecondFactor: challenge } = await api.run(StartPasskeySecondFactor, { ticket });
       const response = await get(challenge.options);
       const { verifySecondFactorWithPasskey: result } = await api.run(VerifySecondFactorWithPasskey, {

@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import type { AttemptLimits, LimitRule } from '../../core/AttemptLimits';
 import type { ServiceContext, ViewerContext } from '../../core/context';
 import { sha256 } from '../../core/digest';
-import { NotAllowedNowError, TooManyAttemptsError } from '../../core/errors';
+import { DependencyUnavailableError, NotAllowedNowError, TooManyAttemptsError } from '../../core/errors';
 import { failure, failures, isFailure, type Failure, type FieldProblem, type InvalidInput, type RateLimited } from '../../core/results';
 import type { Logger } from '../../infra/logger';
 import type { SecondFactorRequired } from '../../login/LoginFlow';
@@ -107,7 +107,7 @@ export class ExternalIdentityService {
   }
 
   /** Starts a sign-in (or sign-up): the URL to send the browser to, and the state to expect back. */
-  start(ctx: ServiceContext, provider: string, redirectUri: string): Promise<ExternalSignInStart | InvalidInput | ExternalSignInFailure> {
+  start(ctx: ServiceContext, provider: string, redirectUri: string): Promise<ExternalSignInStart | InvalidInput> {
     return this.begin(ctx, provider, redirectUri, 'sign-in', undefined);
   }
 
@@ -116,7 +116,7 @@ export class ExternalIdentityService {
    * authenticator app does: a stolen, older session must not tie its thief's account at a provider to
    * this one. The state is bound to the viewer's session: no one else can finish it.
    */
-  startLink(ctx: ViewerContext, provider: string, redirectUri: string): Promise<ExternalSignInStart | InvalidInput | ExternalSignInFailure> {
+  startLink(ctx: ViewerContext, provider: string, redirectUri: string): Promise<ExternalSignInStart | InvalidInput> {
     if (this.now() - ctx.viewer.authTime.getTime() > this.settings.recentSignInSeconds * 1000) {
       throw new NotAllowedNowError(
         `Sign in again to link another way to sign in: it needs a sign-in within the last ${Math.round(this.settings.recentSignInSeconds / 60)} minutes.`,
@@ -166,7 +166,7 @@ export class ExternalIdentityService {
     redirectUri: string,
     purpose: FlowPurpose,
     viewer: ViewerContext['viewer'] | undefined,
-  ): Promise<ExternalSignInStart | InvalidInput | ExternalSignInFailure> {
+  ): Promise<ExternalSignInStart | InvalidInput> {
     const provider = this.byId.get(providerId);
     const problems: FieldProblem[] = [];
     if (!provider) problems.push({ field: 'provider', message: 'No identity provider has this id: see `identityProviders`.' });
@@ -183,7 +183,9 @@ export class ExternalIdentityService {
     // Each start keeps a state in the shared store for ten minutes: bounded per client address.
     const limited = await this.limits.hit(this.rules.start, this.limits.address(ctx.client.ipAddress));
     if (limited) throw new TooManyAttemptsError(limited.retryAfter);
-    if (!(await provider.prepare())) return this.unavailable(provider);
+    // The start's union holds only what a client must handle case by case; a provider that cannot be
+    // reached yet is a dependency outage like any other: SERVICE_UNAVAILABLE, try again shortly.
+    if (!(await provider.prepare())) throw new DependencyUnavailableError(`identity provider ${provider.id}`);
 
     const binding = isCallbackRoute(redirectUri, provider.id) ? randomBytes(32).toString('base64url') : undefined;
     const { state, flow } = await this.states.begin({

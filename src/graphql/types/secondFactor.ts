@@ -54,5 +54,10 @@ export const VerifySecondFactorResult = resultUnion(
   [InvalidSecondFactorError, InvalidTicketError, RateLimitedError, InvalidPasskeyError],
 );
 
+/** How every second factor's `ticket` argument is described. */
+export const TICKET =
+  '`SecondFactorRequired.ticket`; or an empty string when the callback route of a sign-in at another provider ' +
+  'handed the ticket to the browser as an httpOnly cookie (then send `X-Refresh-Token-Transport: cookie`).';
+
 /** Reached only through unions: the schema must be told of them. */
 export const SECOND_FACTOR_TYPES = [InvalidSecondFactorError, InvalidTicketError];

@@ -89,7 +89,7 @@ export type LoginMutation = { login:
    };
 
 export type VerifySecondFactorMutationVariables = Exact<{
-  ticket?: string | null | undefined;
+  ticket: string;
   code: string;
 }>;
 
@@ -252,7 +252,6 @@ export type StartExternalSignInMutationVariables = Exact<{
 
 
 export type StartExternalSignInMutation = { startExternalSignIn:
-    | { __typename: 'ExternalSignInError', message: string, reason: ExternalSignInFailureReason }
     | { __typename: 'ExternalSignInStart', authorizationUrl: string, state: string }
     | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
    };
@@ -280,7 +279,6 @@ export type StartExternalIdentityLinkMutationVariables = Exact<{
 
 
 export type StartExternalIdentityLinkMutation = { startExternalIdentityLink:
-    | { __typename: 'ExternalSignInError', message: string, reason: ExternalSignInFailureReason }
     | { __typename: 'ExternalSignInStart', authorizationUrl: string, state: string }
     | { __typename: 'InvalidInputError', message: string, fields: Array<{ field: string, message: string }> }
    };
@@ -446,7 +444,7 @@ export const LoginDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
 export const VerifySecondFactorDocument = new TypedDocumentString(`
-    mutation VerifySecondFactor($ticket: String, $code: String!) {
+    mutation VerifySecondFactor($ticket: String!, $code: String!) {
   verifySecondFactor(ticket: $ticket, code: $code) {
     __typename
     ... on AuthSuccess {
@@ -784,10 +782,6 @@ export const StartExternalSignInDocument = new TypedDocumentString(`
         message
       }
     }
-    ... on ExternalSignInError {
-      message
-      reason
-    }
   }
 }
     `) as unknown as TypedDocumentString<StartExternalSignInMutation, StartExternalSignInMutationVariables>;
@@ -837,10 +831,6 @@ export const StartExternalIdentityLinkDocument = new TypedDocumentString(`
         field
         message
       }
-    }
-    ... on ExternalSignInError {
-      message
-      reason
     }
   }
 }

@@ -129,9 +129,10 @@ export class ExternalIdentityNotFoundError extends ErrorResult {}
 export const ExternalSignInStartResult = resultUnion(
   'ExternalSignInStartResult',
   'The outcome of `startExternalSignIn` and `startExternalIdentityLink`. `InvalidInputError` for an unknown provider or a ' +
-    'redirect URI that is not configured; `ExternalSignInError` (`PROVIDER_UNAVAILABLE`) while the provider cannot be reached.',
+    'redirect URI that is not configured. While the provider cannot be reached (its discovery has not succeeded yet), ' +
+    'a top-level `SERVICE_UNAVAILABLE` (503, `Retry-After`): try again in a moment.',
   { 'external-sign-in-start': ExternalSignInStartType },
-  [InvalidInputError, ExternalSignInError],
+  [InvalidInputError],
 );
 
 export const ExternalSignInResult = resultUnion(

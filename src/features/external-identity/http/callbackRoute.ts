@@ -22,7 +22,7 @@ import { callbackPath, type ExternalIdentityService, type ExternalSignInFailure 
  * - `result=signed_in`: the refresh token is in the httpOnly refresh cookie; the app calls `refreshToken`
  *   with `X-Refresh-Token-Transport: cookie` for an access token, as after a reload;
  * - `result=second_factor_required&methods=TOTP,RECOVERY_CODE`: the ticket is in an httpOnly cookie of its
- *   own (`sign_in_ticket`, 5 minutes); the app calls `verifySecondFactor(code:)` without a ticket;
+ *   own (`sign_in_ticket`, 5 minutes); the app calls `verifySecondFactor(ticket: "", code:)`, an empty ticket;
  * - `result=account_link_required`: an account has this address (which stays out of the URL); the user
  *   signs in to it another way and links the provider there (the GraphQL finish says which ways);
  * - `result=error&reason=<ExternalSignInFailureReason | RATE_LIMITED | SERVICE_UNAVAILABLE | INTERNAL_ERROR>`.

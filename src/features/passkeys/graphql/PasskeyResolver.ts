@@ -3,11 +3,11 @@ import type { ViewerContext } from '../../../core/context';
 import { accountOwnerId, type RequestContext } from '../../../graphql/context';
 import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
 import { EmailAddress, JSONScalar } from '../../../graphql/scalars';
-import { VerifySecondFactorResult } from '../../../graphql/types/secondFactor';
+import { TICKET, VerifySecondFactorResult } from '../../../graphql/types/secondFactor';
 import { LoginResult, RegisterResult } from '../../../graphql/types/signIn';
 import { UserType } from '../../../graphql/types/UserType';
 import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
-import { SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
+import { presentedTicket, SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
 import {
   FinishPasskeyRegistrationResult,
   PasskeyAccountInput,
@@ -82,8 +82,8 @@ export class PasskeyResolver {
       'Starts the second step of a sign-in that answered `SecondFactorRequired` with `PASSKEY` among its methods: ' +
       "request options listing the account's passkeys. FORBIDDEN when the ticket is dead or the account has none.",
   })
-  startPasskeySecondFactor(@Arg('ticket', () => String, { description: '`SecondFactorRequired.ticket`.' }) ticket: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.passkeys.signIn.startSecondFactor(ctx.service, ticket);
+  startPasskeySecondFactor(@Arg('ticket', () => String, { description: TICKET }) ticket: string, @Ctx() ctx: RequestContext) {
+    return ctx.services.passkeys.signIn.startSecondFactor(ctx.service, presentedTicket(ticket, ctx));
   }
 
   @Mutation(() => VerifySecondFactorResult, {
@@ -93,12 +93,12 @@ export class PasskeyResolver {
   })
   @SetsRefreshCookie()
   verifySecondFactorWithPasskey(
-    @Arg('ticket', () => String, { description: '`SecondFactorRequired.ticket`.' }) ticket: string,
+    @Arg('ticket', () => String, { description: TICKET }) ticket: string,
     @Arg('challengeId', () => ID, { description: CHALLENGE_ID }) challengeId: string,
     @Arg('response', () => JSONScalar, { description: ASSERTION }) response: unknown,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.services.passkeys.signIn.verifySecondFactor(ctx.service, ticket, challengeId, response);
+    return ctx.services.passkeys.signIn.verifySecondFactor(ctx.service, presentedTicket(ticket, ctx), challengeId, response);
   }
 
   @Mutation(() => PasskeyChallengeType, {

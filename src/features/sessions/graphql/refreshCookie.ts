@@ -76,12 +76,13 @@ export function presentedRefreshToken(argument: string | null | undefined, conte
 }
 
 /**
- * The second-factor ticket a `verifySecondFactor` call presents: its argument, else the ticket cookie a
- * route handed to the browser (the callback of a sign-in at another provider), under the refresh
- * cookie's CSRF guard. Empty (an invalid ticket) when there is neither.
+ * The second-factor ticket a call presents (`verifySecondFactor`, the passkey second factor): its
+ * argument, or, when that is empty, the ticket cookie a route handed to the browser (the callback of a
+ * sign-in at another provider), under the refresh cookie's CSRF guard. Empty (an invalid ticket) when
+ * there is neither.
  */
 export function presentedTicket(argument: string | null | undefined, context: RequestContext): string {
-  if (argument != null) return argument;
+  if (argument) return argument;
   const { ticket, refused } = context.refreshCookie;
   if (refused) throw forbidden(refused);
   return ticket ?? '';

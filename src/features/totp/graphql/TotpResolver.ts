@@ -2,7 +2,7 @@ import { Arg, Ctx, Extensions, FieldResolver, Int, Mutation, Resolver, Root, Use
 import type { ViewerContext } from '../../../core/context';
 import { accountOwnerId, type RequestContext } from '../../../graphql/context';
 import { RootFieldInterceptor } from '../../../graphql/RootFieldInterceptor';
-import { VerifySecondFactorResult } from '../../../graphql/types/secondFactor';
+import { TICKET, VerifySecondFactorResult } from '../../../graphql/types/secondFactor';
 import { UserType } from '../../../graphql/types/UserType';
 import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
 import { presentedTicket, SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
@@ -20,13 +20,8 @@ export class TotpResolver {
   })
   @SetsRefreshCookie()
   verifySecondFactor(
-    @Arg('ticket', () => String, {
-      nullable: true,
-      description:
-        '`SecondFactorRequired.ticket`. Leave it out when a route handed the ticket to the browser as a cookie (the ' +
-        'callback route of a sign-in at another provider; with `X-Refresh-Token-Transport: cookie`).',
-    })
-    ticket: string | null | undefined,
+    @Arg('ticket', () => String, { description: TICKET })
+    ticket: string,
     @Arg('code', () => String, { description: CODE }) code: string,
     @Ctx() ctx: RequestContext,
   ) {
