@@ -1,13 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH } from '../helpers/services';
+import { launchChromium, RESULTS, startDemoSite, type DemoSite } from '../helpers/demoPage';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 import { addVirtualAuthenticator } from '../helpers/virtualAuthenticator';
 
@@ -17,51 +13,23 @@ import { addVirtualAuthenticator } from '../helpers/virtualAuthenticator';
  * verification). WebAuthn refuses IP addresses, so page and API are reached as `localhost` (RP ID
  * `localhost`), on two ports: cross-origin, same site, as a real deployment on app. and api. would be.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const RESULTS = path.join(ROOT, 'test-results');
-
 let t: TestApp;
-let site: Server;
+let site: DemoSite;
 let pageOrigin: string;
 let browser: Browser;
-const dist = mkdtempSync(path.join(tmpdir(), 'auth-web-passkeys-'));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)`);
-  }
-  site = createServer((req, res) => {
-    const file = path.join(dist, path.normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/$/, '/index.html'));
-    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  pageOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
-
+  site = await startDemoSite();
+  pageOrigin = `http://localhost:${site.port}`;
   t = await startTestApp({ env: { CORS_ORIGINS: pageOrigin, WEBAUTHN_ORIGINS: pageOrigin } });
-  const apiUrl = t.url.replace('//127.0.0.1:', '//localhost:');
-  const [, launched] = await Promise.all([
-    build({
-      root: path.join(ROOT, 'examples/web'),
-      configFile: false,
-      logLevel: 'silent',
-      build: { outDir: dist, emptyOutDir: true },
-      define: { 'import.meta.env.VITE_API_URL': JSON.stringify(apiUrl) },
-    }),
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-  ]);
+  const [, launched] = await Promise.all([site.build(t.url.replace('//127.0.0.1:', '//localhost:')), launchChromium()]);
   browser = launched;
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
-  await new Promise((resolve) => site?.close(resolve));
-  rmSync(dist, { recursive: true, force: true });
+  await site?.close();
 });
 
 const state = (page: Page, value: 'signed-in' | 'signed-out' | 'second-factor') => page.waitForSelector(`body[data-state="${value}"]`);

@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, RESULTS, startDemoSite, type DemoSite } from '../helpers/demoPage';
 import { startOidcProvider, type OidcTestUser, type TestOidcProvider } from '../helpers/oidcProvider';
-import { CHROMIUM_PATH } from '../helpers/services';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 
 // Functions passed to the page run in the browser; they are written as strings because the tests are
@@ -19,28 +17,15 @@ import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
  * so every call is cross-origin (CORS preflights, `credentials: 'include'`) and the refresh cookie
  * must work as a browser treats it.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const RESULTS = path.join(ROOT, 'test-results');
-
 let t: TestApp;
-let site: Server;
+let site: DemoSite;
 let pageOrigin: string;
 let browser: Browser;
 let op: TestOidcProvider;
-const dist = mkdtempSync(path.join(tmpdir(), 'auth-web-'));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)`);
-  }
-  site = createServer((req, res) => {
-    const file = path.join(dist, path.normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/$/, '/index.html'));
-    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  pageOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  site = await startDemoSite();
+  pageOrigin = `http://127.0.0.1:${site.port}`;
 
   // A real OpenID provider; the service's port is chosen first, since its callback route is a redirect URI.
   op = await startOidcProvider();
@@ -57,34 +42,15 @@ beforeAll(async () => {
     },
   });
   await op.addClient({ ...client, redirectUris });
-  await build({
-    root: path.join(ROOT, 'examples/web'),
-    configFile: false,
-    logLevel: 'silent',
-    build: { outDir: dist, emptyOutDir: true },
-    define: { 'import.meta.env.VITE_API_URL': JSON.stringify(t.url) },
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  await site.build(t.url);
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
   await op?.close();
-  await new Promise((resolve) => site?.close(resolve));
-  rmSync(dist, { recursive: true, force: true });
+  await site?.close();
 });
 
 async function open(context: BrowserContext): Promise<Page> {
