@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index';
 
+/** Every setting production requires, each valid: a test changes or removes one to see what it does. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'x'.repeat(32),
+  REFRESH_TOKEN_SECRET: 'y'.repeat(32),
+  SMTP_URL: 'smtp://mail.example:587',
+  APP_URL: 'https://app.example',
+  DATABASE_URL: 'postgresql://db/auth',
+  REDIS_URL: 'redis://cache:6379',
+  TOTP_ENCRYPTION_KEY: 'k'.repeat(43),
+  WEBAUTHN_RP_ID: 'app.example',
+  WEBAUTHN_RP_NAME: 'Example',
+  WEBAUTHN_ORIGINS: 'https://app.example',
+};
+
 describe('loadConfig', () => {
   it('starts with zero configuration on development defaults', () => {
     const config = loadConfig({});
@@ -84,19 +99,7 @@ describe('loadConfig', () => {
 
   it('requires a JWT secret of at least 32 bytes', () => {
     expect(() => loadConfig({ JWT_SECRET: 'too-short' })).toThrow(/at least 32 bytes \(got 9\)/);
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      JWT_SECRET: 'x'.repeat(32),
-      REFRESH_TOKEN_SECRET: 'y'.repeat(32),
-      SMTP_URL: 'smtp://mail.example:587',
-      APP_URL: 'https://app.example',
-      DATABASE_URL: 'postgresql://db/auth',
-      REDIS_URL: 'redis://cache:6379',
-      TOTP_ENCRYPTION_KEY: 'k'.repeat(43),
-      WEBAUTHN_RP_ID: 'example.com',
-      WEBAUTHN_RP_NAME: 'Example',
-      WEBAUTHN_ORIGINS: 'https://app.example.com',
-    });
+    const config = loadConfig(PRODUCTION);
     expect(config.jwt.secretGenerated).toBe(false);
     expect(config.isProduction).toBe(true);
   });
@@ -185,19 +188,7 @@ describe('loadConfig', () => {
 
   describe('identity providers', () => {
     const google = { id: 'google', name: 'Google', issuer: 'https://accounts.google.com', clientId: 'client-1', clientSecret: 'hunter2-client-secret' };
-    const production = {
-      NODE_ENV: 'production',
-      JWT_SECRET: 'x'.repeat(32),
-      REFRESH_TOKEN_SECRET: 'y'.repeat(32),
-      SMTP_URL: 'smtp://mail.example:587',
-      APP_URL: 'https://app.example',
-      DATABASE_URL: 'postgresql://db/auth',
-      REDIS_URL: 'redis://cache:6379',
-      TOTP_ENCRYPTION_KEY: 'k'.repeat(43),
-      WEBAUTHN_RP_ID: 'app.example',
-      WEBAUTHN_RP_NAME: 'Example',
-      WEBAUTHN_ORIGINS: 'https://app.example',
-    };
+    const production = PRODUCTION;
     const problemsOf = (env: Record<string, string>): string[] => {
       try {
         loadConfig(env);
