@@ -618,6 +618,16 @@ describe('the callback route (GET /auth/callback/<provider>), for apps that let 
     expect((await visit(viaRoute)).location!.search).toBe('?result=error&reason=INVALID_STATE');
   });
 
+  it('cannot be finished through GraphQL: whoever reads the callback URL (history, a proxy log) gets nothing from its code', async () => {
+    const { url, binding } = await atRoute(providerUser());
+    const leaked = { code: url.searchParams.get('code')!, state: url.searchParams.get('state')!, iss: url.searchParams.get('iss') ?? undefined };
+    const stolen = await finish(leaked);
+    expect(stolen).toMatchObject({ __typename: 'ExternalSignInError', reason: 'INVALID_STATE' });
+    expect(stolen.accessToken).toBeUndefined();
+    // The try used the state up: the browser that started it starts again.
+    expect((await visit(url, binding)).location!.search).toBe('?result=error&reason=INVALID_STATE');
+  });
+
   it('hands a second-factor ticket over as an httpOnly cookie, which verifySecondFactor takes without an argument', async () => {
     const { local, code } = await withAuthenticatorApp();
     const { url, binding } = await atRoute(providerUser({ email: local.input.email }));

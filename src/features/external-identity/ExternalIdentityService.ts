@@ -228,6 +228,11 @@ export class ExternalIdentityService {
     if (route) {
       const binding = route.browserBinding(bindingCookieName(callback.state));
       if (!flow.browserBindingHash || !binding || sha256(binding) !== flow.browserBindingHash) return expired;
+    } else if (flow.browserBindingHash) {
+      // Started for the callback route, so only the route, in the browser that started it, may finish
+      // it: whoever read the redirect's URL (history, a proxy's log, a Referer) cannot redeem its code
+      // through GraphQL, where no cookie is asked for. PKCE does not cover this: the verifier is ours.
+      return expired;
     }
     return flow;
   }
