@@ -21,3 +21,14 @@ describe('TopLevelErrorCode, the union clients import', () => {
     expect([...used].filter((code) => !(TOP_LEVEL_ERROR_CODES as readonly string[]).includes(code))).toEqual([]);
   });
 });
+
+describe("the README's table of error results", () => {
+  it('explains every ErrorCode of the schema', () => {
+    const schema = readFileSync(path.resolve(__dirname, '../../schema.graphql'), 'utf8');
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const enumBody = /^enum ErrorCode \{([^}]*)\}/m.exec(schema)![1]!;
+    const codes = [...enumBody.matchAll(/^\s+([A-Z_]+)$/gm)].map((match) => match[1]!);
+    expect(codes.length).toBeGreaterThan(10);
+    expect(codes.filter((code) => !readme.includes(`| \`${code}\` |`))).toEqual([]);
+  });
+});
