@@ -2,6 +2,7 @@ import type { ViewerContext } from '../core/context';
 import type { AttemptLimits, LimitRule } from '../core/AttemptLimits';
 import { failure, type Failure, type RateLimited } from '../core/results';
 import type { User } from '../users/User';
+import { signedInWithin } from './recentSignIn';
 
 /**
  * What a signed-in user offers to prove, again, that it is them, before a sensitive change (a new
@@ -82,6 +83,6 @@ export class ReAuthenticator {
   }
 
   private signedInRecently(ctx: ViewerContext): boolean {
-    return this.now() - ctx.viewer.authTime.getTime() <= this.recentSignInSeconds * 1000;
+    return signedInWithin(ctx, this.recentSignInSeconds, this.now());
   }
 }

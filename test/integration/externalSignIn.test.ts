@@ -469,7 +469,18 @@ describe('linking and unlinking', () => {
     // With a password (set with a recent sign-in, as an account without one may), the last identity can go.
     const changed = await gql(`mutation { changePassword(newPassword: "a passphrase of its own") { __typename } }`, {}, { token });
     expect(changed.body.data.changePassword.__typename).toBe('ChangePasswordSuccess');
-    expect((await gql(UNLINK, { id: left[0].id }, { token })).body.data.unlinkExternalIdentity.__typename).toBe('ExternalIdentityUnlinked');
+    // Only from a recent sign-in: an older (perhaps stolen) session must not take a way in away.
+    offset = 11 * 60_000;
+    const stale = await gql(UNLINK, { id: left[0].id }, { token });
+    expect(stale.status).toBe(403);
+    expect(stale.body.errors![0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/^Sign in again to unlink/) });
+    const again = await t.gql(`mutation($e: EmailAddress!, $p: String!) { login(email: $e, password: $p) { ... on AuthSuccess { accessToken } } }`, {
+      e: created.user.email,
+      p: 'a passphrase of its own',
+    });
+    expect((await gql(UNLINK, { id: left[0].id }, { token: again.body.data.login.accessToken })).body.data.unlinkExternalIdentity.__typename).toBe(
+      'ExternalIdentityUnlinked',
+    );
   });
 });
 

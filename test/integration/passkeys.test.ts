@@ -344,10 +344,20 @@ describe('adding, renaming and removing passkeys', () => {
     const outcomes = [(await signIn(authenticator)).__typename, (await signIn(secondDevice)).__typename];
     expect(outcomes.sort()).toEqual(['AuthSuccess', 'InvalidPasskeyError']);
 
-    // With a password, the last passkey may go.
+    // With a password, the last passkey may go, but only from a recent sign-in: the passkey is the
+    // password's second factor, and an older (perhaps stolen) session must not take it away.
     const withPassword = await registered(t.gql);
-    const only = (await addPasskey(withPassword.token)).result.passkey;
-    expect((await data(t.gql, REMOVE, { id: only.id }, withPassword.token)).__typename).toBe('PasskeyRemoved');
+    const key = device();
+    const only = (await addPasskey(withPassword.token, key)).result.passkey;
+    clock += 11 * 60_000;
+    const stale = await t.gql(REMOVE, { id: only.id }, withPassword.token);
+    expect(stale.status).toBe(403);
+    expect(stale.body.errors![0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/^Sign in again to remove a passkey/) });
+    expect((await data(t.gql, PASSKEYS, {}, withPassword.token)).passkeys).toHaveLength(1);
+    const fresh = await data(t.gql, LOGIN_2FA, { email: withPassword.input.email, password: withPassword.input.password });
+    const start = await data(t.gql, START_2FA, { t: fresh.ticket });
+    const again = await data(t.gql, VERIFY_2FA, { t: fresh.ticket, c: start.challengeId, r: await key.get(start.options) });
+    expect((await data(t.gql, REMOVE, { id: only.id }, again.accessToken)).__typename).toBe('PasskeyRemoved');
   });
 });
 

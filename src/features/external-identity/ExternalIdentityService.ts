@@ -3,7 +3,8 @@ import * as client from 'openid-client';
 import type { AttemptLimits, LimitRule } from '../../core/AttemptLimits';
 import type { ServiceContext, ViewerContext } from '../../core/context';
 import { sha256 } from '../../core/digest';
-import { DependencyUnavailableError, NotAllowedNowError, TooManyAttemptsError } from '../../core/errors';
+import { DependencyUnavailableError, TooManyAttemptsError } from '../../core/errors';
+import { requireRecentSignIn } from '../../login/recentSignIn';
 import { failure, failures, isFailure, type Failure, type FieldProblem, type InvalidInput, type RateLimited } from '../../core/results';
 import type { Logger } from '../../infra/logger';
 import type { SecondFactorRequired } from '../../login/LoginFlow';
@@ -117,11 +118,7 @@ export class ExternalIdentityService {
    * this one. The state is bound to the viewer's session: no one else can finish it.
    */
   startLink(ctx: ViewerContext, provider: string, redirectUri: string): Promise<ExternalSignInStart | InvalidInput> {
-    if (this.now() - ctx.viewer.authTime.getTime() > this.settings.recentSignInSeconds * 1000) {
-      throw new NotAllowedNowError(
-        `Sign in again to link another way to sign in: it needs a sign-in within the last ${Math.round(this.settings.recentSignInSeconds / 60)} minutes.`,
-      );
-    }
+    requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'link another way to sign in');
     return this.begin(ctx, provider, redirectUri, 'link', ctx.viewer);
   }
 
@@ -152,7 +149,9 @@ export class ExternalIdentityService {
     });
   }
 
+  /** Needs a recent sign-in, as linking does: an older, perhaps stolen, session must not take a way in away. */
   unlink(ctx: ViewerContext, id: string) {
+    requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'unlink an identity');
     return this.accounts.unlink(ctx, id);
   }
 

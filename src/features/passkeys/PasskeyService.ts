@@ -5,6 +5,7 @@ import type { AttemptLimits, LimitRule } from '../../core/AttemptLimits';
 import type { ServiceContext, ViewerContext } from '../../core/context';
 import { declareCredentialEvent } from '../../core/credentialEvents';
 import { BadArgumentError, NotAllowedNowError, TooManyAttemptsError } from '../../core/errors';
+import { requireRecentSignIn } from '../../login/recentSignIn';
 import { failure, failures, type Failure, type InvalidInput, type RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
 import { checkEmail, checkName, collect } from '../../core/validation';
@@ -113,11 +114,7 @@ export class PasskeyService implements SignInMethodSource {
    * authenticator app does: an older, perhaps stolen, session must not add a way in of its own.
    */
   async startRegistration(ctx: ViewerContext): Promise<PasskeyChallenge> {
-    if (this.now() - ctx.viewer.authTime.getTime() > this.settings.recentSignInSeconds * 1000) {
-      throw new NotAllowedNowError(
-        `Sign in again to add a passkey: it needs a sign-in within the last ${Math.round(this.settings.recentSignInSeconds / 60)} minutes.`,
-      );
-    }
+    requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'add a passkey');
     const em = this.orm.em.fork();
     const user = await viewerUser(em, ctx.viewer.userId);
     const existing = await this.passkeysOf(em, user.id);
@@ -233,8 +230,13 @@ export class PasskeyService implements SignInMethodSource {
     });
   }
 
-  /** Removes one of the viewer's passkeys, unless it is the account's last way to sign in. */
+  /**
+   * Removes one of the viewer's passkeys, unless it is the account's last way to sign in. Needs a recent
+   * sign-in, as adding one does: a passkey may be the second factor of the password, and an older,
+   * perhaps stolen, session must not take it away.
+   */
   async remove(ctx: ViewerContext, id: string): Promise<PasskeyRemoved | PasskeyNotFound | LastSignInMethod> {
+    requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'remove a passkey');
     if (!UUID.test(id)) return passkeyNotFound();
     return this.transactions.run(ctx, async (tx) => {
       // The user's row first: two removals of an account's last two ways run one after the other, so

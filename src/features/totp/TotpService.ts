@@ -5,6 +5,7 @@ import type { AttemptLimits, LimitRule } from '../../core/AttemptLimits';
 import type { ServiceContext, ViewerContext } from '../../core/context';
 import { declareCredentialEvent } from '../../core/credentialEvents';
 import { NotAllowedNowError } from '../../core/errors';
+import { requireRecentSignIn } from '../../login/recentSignIn';
 import type { Tx } from '../../core/events';
 import type { RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
@@ -138,11 +139,7 @@ export class TotpService implements SecondFactor, ReauthFactor {
    * a stolen, older session must not be able to put its own app on the account and lock its owner out.
    */
   async startEnrollment(ctx: ViewerContext): Promise<TotpEnrollment> {
-    if (this.now() - ctx.viewer.authTime.getTime() > this.settings.recentSignInSeconds * 1000) {
-      throw new NotAllowedNowError(
-        `Sign in again to set up an authenticator app: it needs a sign-in within the last ${Math.round(this.settings.recentSignInSeconds / 60)} minutes.`,
-      );
-    }
+    requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'set up an authenticator app');
     const secret = newSecret();
     const user = await this.transactions.run(ctx, async (tx) => {
       const locked = await viewerUser(tx.em, ctx.viewer.userId, true);
