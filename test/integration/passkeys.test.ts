@@ -378,7 +378,7 @@ describe('as the second factor', () => {
     const response = await authenticator.get(start.options, { userVerified: false });
     // Another ticket (another sign-in) cannot use this challenge.
     const another = await ticket();
-    expect((await data(t.gql, VERIFY_2FA, { t: another.ticket, c: start.challengeId, r: response })).__typename).toBe('InvalidSecondFactorError');
+    expect((await data(t.gql, VERIFY_2FA, { t: another.ticket, c: start.challengeId, r: response })).__typename).toBe('InvalidPasskeyError');
     const again = await data(t.gql, START_2FA, { t: first.ticket });
     const signedIn = await data(t.gql, VERIFY_2FA, { t: first.ticket, c: again.challengeId, r: await authenticator.get(again.options, { userVerified: false }) });
     expect(signedIn.__typename).toBe('AuthSuccess');

@@ -383,6 +383,7 @@ async function verifySecondFactor(form: HTMLFormElement): Promise<void> {
       say(result.user.recoveryCodesRemaining === 0 ? 'Signed in. That was your last recovery code: make new ones.' : 'Signed in.');
       return showSignedIn();
     case 'InvalidSecondFactorError':
+    case 'InvalidPasskeyError':
     case 'RateLimitedError':
       return say(result.message);
     case 'InvalidTicketError':

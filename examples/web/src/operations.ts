@@ -46,6 +46,7 @@ export const VerifySecondFactor = graphql(`
       ... on InvalidSecondFactorError { message }
       ... on InvalidTicketError { message }
       ... on RateLimitedError { message retryAfter }
+      ... on InvalidPasskeyError { message }
     }
   }
 `);
@@ -103,6 +104,7 @@ export const VerifySecondFactorWithPasskey = graphql(`
     verifySecondFactorWithPasskey(ticket: $ticket, challengeId: $challengeId, response: $response) {
       __typename
       ... on AuthSuccess { accessToken expiresAt user { id } }
+      ... on InvalidPasskeyError { message }
       ... on InvalidSecondFactorError { message }
       ... on InvalidTicketError { message }
       ... on RateLimitedError { message retryAfter }

@@ -112,6 +112,7 @@ export function passkeyActions(page: Page) {
         case 'AuthSuccess':
           page.forgetTicket();
           return signedIn(result.accessToken, 'Signed in.');
+        case 'InvalidPasskeyError':
         case 'InvalidSecondFactorError':
         case 'RateLimitedError':
           return say(result.message);

@@ -95,18 +95,15 @@ export class PasskeySignIn implements SecondFactor, ReauthFactor {
     return { challengeId: issued.challengeId, options, expiresAt: issued.expiresAt };
   }
 
-  /**
-   * The second step with a passkey: its `amr` values join the password's. A refused passkey is a wrong
-   * second factor like a wrong code (INVALID_SECOND_FACTOR, one of the ticket's five tries): one outcome
-   * per second-factor union, whatever the method.
-   */
-  verifySecondFactor(ctx: ServiceContext, ticket: string, challengeId: string, response: unknown): Promise<SecondStepOutcome> {
-    return this.loginFlow.continueWithTicket(ctx, ticket, async (tx, user) => {
+  /** The second step with a passkey: its `amr` values join the password's. */
+  async verifySecondFactor(ctx: ServiceContext, ticket: string, challengeId: string, response: unknown): Promise<SecondStepOutcome | InvalidPasskey> {
+    const outcome = await this.loginFlow.continueWithTicket(ctx, ticket, async (tx, user) => {
       const state = await this.challenges.take(challengeId, 'second-factor');
       if (!state || state.userId !== user.id || state.ticketHash !== sha256(ticket)) return null;
       const checked = await this.assertions.check(tx, { state, response, requireUserVerification: false, userId: user.id });
       return checked.kind === 'verified' ? checked.amr : null;
     });
+    return outcome.kind === 'failure' && outcome.code === 'INVALID_SECOND_FACTOR' ? invalidPasskey() : outcome;
   }
 
   /** Options for confirming a sensitive change with one of the viewer's passkeys (then `passkey` in its arguments). */

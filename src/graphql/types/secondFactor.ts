@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { secondFactorMethods } from '../../login/SecondFactors';
-import { errorType, ErrorResult, RateLimitedError } from '../errors';
+import { errorType, ErrorResult, InvalidPasskeyError, RateLimitedError } from '../errors';
 import { lateEnum } from '../lateEnum';
 import { resultUnion } from '../results';
 import { DateTime } from '../scalars';
@@ -49,9 +49,9 @@ export class InvalidTicketError extends ErrorResult {}
 
 export const VerifySecondFactorResult = resultUnion(
   'VerifySecondFactorResult',
-  'The outcome of completing a sign-in with its second factor, whichever it is (a code, a recovery code, a passkey).',
+  'The outcome of completing a sign-in with its second factor (`InvalidPasskeyError` for a refused passkey).',
   { 'signed-in': AuthSuccess },
-  [InvalidSecondFactorError, InvalidTicketError, RateLimitedError],
+  [InvalidSecondFactorError, InvalidTicketError, RateLimitedError, InvalidPasskeyError],
 );
 
 /** How every second factor's `ticket` argument is described. */

@@ -96,6 +96,7 @@ export type VerifySecondFactorMutationVariables = Exact<{
 
 export type VerifySecondFactorMutation = { verifySecondFactor:
     | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string, recoveryCodesRemaining: number | null } }
+    | { __typename: 'InvalidPasskeyError', message: string }
     | { __typename: 'InvalidSecondFactorError', message: string }
     | { __typename: 'InvalidTicketError', message: string }
     | { __typename: 'RateLimitedError', message: string, retryAfter: number }
@@ -162,6 +163,7 @@ export type VerifySecondFactorWithPasskeyMutationVariables = Exact<{
 
 export type VerifySecondFactorWithPasskeyMutation = { verifySecondFactorWithPasskey:
     | { __typename: 'AuthSuccess', accessToken: string, expiresAt: string, user: { id: string } }
+    | { __typename: 'InvalidPasskeyError', message: string }
     | { __typename: 'InvalidSecondFactorError', message: string }
     | { __typename: 'InvalidTicketError', message: string }
     | { __typename: 'RateLimitedError', message: string, retryAfter: number }
@@ -463,6 +465,9 @@ export const VerifySecondFactorDocument = new TypedDocumentString(`
       message
       retryAfter
     }
+    ... on InvalidPasskeyError {
+      message
+    }
   }
 }
     `) as unknown as TypedDocumentString<VerifySecondFactorMutation, VerifySecondFactorMutationVariables>;
@@ -580,6 +585,9 @@ export const VerifySecondFactorWithPasskeyDocument = new TypedDocumentString(`
       user {
         id
       }
+    }
+    ... on InvalidPasskeyError {
+      message
     }
     ... on InvalidSecondFactorError {
       message
