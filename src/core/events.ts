@@ -13,7 +13,13 @@ export type AccountEvent =
   /** A wrong credential for an account that exists (unknown accounts have nothing to record it on). */
   | { readonly type: 'sign-in-failed'; readonly userId: string }
   | { readonly type: 'password-changed'; readonly userId: string; readonly email: string }
-  | { readonly type: 'password-reset'; readonly userId: string; readonly email: string }
+  /**
+   * `reclaimed`: the address had not been confirmed, so this reset is the first proof that the account
+   * is its owner's. Whoever registered it may not have been (an attacker can register someone else's
+   * address first and wait): every way in added before is removed with this event, each by the module
+   * that keeps it.
+   */
+  | { readonly type: 'password-reset'; readonly userId: string; readonly email: string; readonly reclaimed: boolean }
   | { readonly type: 'email-change-requested'; readonly userId: string; readonly email: string; readonly newEmail: string }
   | { readonly type: 'email-changed'; readonly userId: string; readonly oldEmail: string; readonly newEmail: string }
   | { readonly type: 'email-verified'; readonly userId: string }
@@ -69,4 +75,17 @@ export interface EventListener {
   inTransaction?(tx: Tx, event: AccountEvent): Promise<void>;
   /** Runs after commit; best effort (a failure is logged, the change stands). */
   afterCommit?(event: AccountEvent, origin: EventOrigin): Promise<void>;
+}
+
+/**
+ * The listener of a module that keeps ways into accounts (passkeys, an authenticator app, linked
+ * identities): when a password reset reclaims an account, `forget` removes the user's, in the reset's
+ * transaction.
+ */
+export function forgetWhenReclaimed(forget: (em: EntityManager, userId: string) => Promise<unknown>): EventListener {
+  return {
+    inTransaction: async (tx, event) => {
+      if (event.type === 'password-reset' && event.reclaimed) await forget(tx.em, event.userId);
+    },
+  };
 }

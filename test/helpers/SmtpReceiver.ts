@@ -55,6 +55,17 @@ export class SmtpReceiver {
     return this.messages.filter((m) => m.to === address.toLowerCase());
   }
 
+  /** Waits for a message to an address whose link contains `part` (`verify`, `reset`); its link's token. */
+  async linkToken(address: string, part: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const token = this.to(address).find((m) => m.link?.includes(part))?.token;
+      if (token) return token;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no message with a ${part} link for ${address} within ${timeoutMs} ms`);
+  }
+
   /** Waits for the `count`-th message to an address (1 = the first). */
   async waitFor(address: string, count = 1, timeoutMs = 10_000): Promise<ReceivedMail> {
     const deadline = Date.now() + timeoutMs;

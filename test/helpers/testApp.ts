@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config/index';
 import { createLogger } from '../../src/infra/logger';
+import type { SmtpReceiver } from './SmtpReceiver';
 import { ADMIN_DATABASE_URL, REDIS_URL } from './services';
 
 export interface GqlResponse<T = any> {
@@ -226,4 +227,10 @@ export async function registered(gql: Gql, overrides: Parameters<typeof newUser>
     refreshToken: result.refreshToken as string,
     user: result.user as { id: string; email: string },
   };
+}
+
+/** Confirms a registered user's address as its owner does: with the token of the mail `register` sent. */
+export async function confirmAddress(gql: Gql, smtp: SmtpReceiver, email: string): Promise<void> {
+  const res = await gql(`mutation($t: String!) { verifyEmail(token: $t) { __typename } }`, { t: await smtp.linkToken(email, 'verify') });
+  if (res.body.data?.verifyEmail?.__typename !== 'AccountUpdated') throw new Error(`verifyEmail failed: ${res.text}`);
 }

@@ -442,6 +442,26 @@ describe('linking and unlinking', () => {
     expect((await gql(START_LINK, { provider: 'test', redirectUri: APP_REDIRECT })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('an identity linked before the address was proven goes when a reset from the mailbox reclaims the account', async () => {
+    // Someone registers an address they do not own and ties their own provider account to it.
+    const squatter = await registered(t.gql);
+    const theirs = providerUser();
+    expect((await linked(squatter.token, theirs)).__typename).toBe('ExternalIdentityLinked');
+    expect((await signIn(theirs)).user.id).toBe(squatter.user.id);
+
+    await gql(`mutation($e: EmailAddress!) { requestPasswordReset(email: $e) }`, { e: squatter.input.email });
+    const reset = await gql(`mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { __typename } }`, {
+      t: await smtp.linkToken(squatter.input.email, 'reset'),
+      p: 'the owner of the mailbox',
+    });
+    expect(reset.body.data.resetPassword.__typename).toBe('AccountUpdated');
+    expect((await t.db.query('select count(*)::int as n from external_identities where user_id = $1', [squatter.user.id])).rows[0].n).toBe(0);
+    // Their provider account now signs in to an account of its own, not the reclaimed one.
+    const after = await signIn(theirs);
+    expect(after.__typename).toBe('AuthSuccess');
+    expect(after.user.id).not.toBe(squatter.user.id);
+  });
+
   it('needs a recent sign-in to start a link', async () => {
     const local = await registered(t.gql);
     offset = 11 * 60_000;

@@ -4,7 +4,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpReceiver } from '../helpers/SmtpReceiver';
 import { SoftAuthenticator, type CreateOptions, type GetOptions, type SoftAuthenticatorSettings } from '../helpers/softAuthenticator';
-import { LOGIN, ME, newUser, registered, startTestApp, type Gql, type TestApp } from '../helpers/testApp';
+import { confirmAddress, LOGIN, ME, newUser, registered, startTestApp, type Gql, type TestApp } from '../helpers/testApp';
 
 /**
  * Passkeys end to end against real PostgreSQL, Redis and SMTP. The authenticator is a software one
@@ -358,6 +358,57 @@ describe('adding, renaming and removing passkeys', () => {
     const start = await data(t.gql, START_2FA, { t: fresh.ticket });
     const again = await data(t.gql, VERIFY_2FA, { t: fresh.ticket, c: start.challengeId, r: await key.get(start.options) });
     expect((await data(t.gql, REMOVE, { id: only.id }, again.accessToken)).__typename).toBe('PasskeyRemoved');
+  });
+});
+
+describe('an account registered with someone else\'s address', () => {
+  it('is reclaimed by a reset from the mailbox: the passkeys and authenticator app added before the address was proven are gone', async () => {
+    // Whoever registers first with an address they do not own adds ways in of their own, and waits.
+    const squatter = await registered(t.gql);
+    const key = device();
+    await addPasskey(squatter.token, key);
+    const enrollment = await data(t.gql, 'mutation { startTotpEnrollment { secret } }', {}, squatter.token);
+    const code = TOTP.generate({ secret: Secret.fromBase32(enrollment.secret), timestamp: clock });
+    expect((await data(t.gql, 'mutation($c: String!) { confirmTotpEnrollment(code: $c) { __typename } }', { c: code }, squatter.token)).__typename).toBe(
+      'TotpEnabled',
+    );
+
+    // The address's owner asks for a reset and follows the link.
+    await data(t.gql, 'mutation($e: EmailAddress!) { requestPasswordReset(email: $e) }', { e: squatter.input.email });
+    const reset = await data(t.gql, 'mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { __typename } }', {
+      t: await smtp.linkToken(squatter.input.email, 'reset'),
+      p: 'the real owner chose this one',
+    });
+    expect(reset.__typename).toBe('AccountUpdated');
+
+    // The squatter's passkey signs in no more; the owner's password needs no second factor of theirs.
+    expect((await signIn(key)).__typename).toBe('InvalidPasskeyError');
+    const owner = await data(t.gql, LOGIN_2FA, { email: squatter.input.email, password: 'the real owner chose this one' });
+    expect(owner.__typename).toBe('AuthSuccess');
+    const me = await data(t.gql, 'query { me { emailVerified twoFactorEnabled recoveryCodesRemaining passkeys { id } } }', {}, owner.accessToken);
+    expect(me).toEqual({ emailVerified: true, twoFactorEnabled: false, recoveryCodesRemaining: null, passkeys: [] });
+    for (const table of ['passkeys', 'totp_credentials', 'recovery_codes']) {
+      const left = await t.db.query(`select count(*)::int as n from ${table} where user_id = $1`, [squatter.user.id]);
+      expect(left.rows[0].n, table).toBe(0);
+    }
+    await expect
+      .poll(() => smtp.to(squatter.input.email).find((m) => m.subject === 'Your password was reset')?.text, { timeout: 10_000 })
+      .toMatch(/had not been confirmed before[\s\S]*passkeys, authenticator app and linked sign-ins[\s\S]*were removed/);
+  });
+
+  it('keeps them once the address was proven: a reset is then no way around them', async () => {
+    const { token, input } = await registered(t.gql);
+    await confirmAddress(t.gql, smtp, input.email);
+    const key = device();
+    await addPasskey(token, key);
+    await data(t.gql, 'mutation($e: EmailAddress!) { requestPasswordReset(email: $e) }', { e: input.email });
+    const reset = await data(t.gql, 'mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { __typename } }', {
+      t: await smtp.linkToken(input.email, 'reset'),
+      p: 'a new passphrase for this',
+    });
+    expect(reset.__typename).toBe('AccountUpdated');
+    expect((await data(t.gql, LOGIN_2FA, { email: input.email, password: 'a new passphrase for this' })).methods).toEqual(['PASSKEY']);
+    expect((await signIn(key)).__typename).toBe('AuthSuccess');
   });
 });
 

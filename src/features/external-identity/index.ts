@@ -1,3 +1,4 @@
+import { forgetWhenReclaimed } from '../../core/events';
 import { feature } from '../Feature';
 import { externalIdentityConfig } from './config';
 import { ExternalAccounts } from './ExternalAccounts';
@@ -51,6 +52,7 @@ export const externalIdentity = feature({
     return {
       service,
       routes: callbackRoutes(service, settings.returnUrl, kit.cookies, kit.logger, kit.now),
+      listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(ExternalIdentity, { user: userId }))],
       tasks: providers.length > 0 ? [{ name: 'discover identity providers', everyMs: 60_000, run: () => service.prepare().then(() => 0) }] : [],
     };
   },

@@ -1,3 +1,4 @@
+import { forgetWhenReclaimed } from '../../core/events';
 import type { Route } from '../../http/router';
 import { addressRules } from '../../login/LoginFlow';
 import { feature } from '../Feature';
@@ -52,7 +53,11 @@ export const passkeys = feature({
     kit.loginFlow.registerSecondFactor(signIn);
     kit.reauth.register(signIn);
     kit.signInMethods.register(credentials);
-    return { service: { credentials, signIn }, routes: [relatedOriginsRoute(settings)] };
+    return {
+      service: { credentials, signIn },
+      routes: [relatedOriginsRoute(settings)],
+      listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(Passkey, { user: userId }))],
+    };
   },
 });
 

@@ -247,13 +247,15 @@ export class PasswordService implements ReauthFactor, SignInMethodSource {
         } else {
           tx.em.create(PasswordCredential, { user, passwordHash });
         }
-        // Following the emailed link proves the address too.
+        // Following the emailed link proves the address too. When it had not been proven before, the
+        // account is reclaimed: ways in added by whoever registered it go (listeners of the event).
+        const reclaimed = user.emailVerifiedAt == null;
         user.emailVerifiedAt ??= new Date(this.now());
         user.updatedAt = new Date(this.now());
         await tx.em.flush();
         await this.forgetPendingChanges(tx.em, user.id);
         await this.sessions.end(tx, user.id, {});
-        await tx.publish({ type: 'password-reset', userId: user.id, email: user.email });
+        await tx.publish({ type: 'password-reset', userId: user.id, email: user.email, reclaimed });
         const updated: AccountUpdated = { kind: 'account-updated', user };
         return updated;
       });

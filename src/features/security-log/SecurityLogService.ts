@@ -61,7 +61,7 @@ export class SecurityLogService {
       });
     }
     if (event.type === 'password-changed') tx.mail(noticeMail.passwordChanged(event.email));
-    if (event.type === 'password-reset') tx.mail(noticeMail.passwordReset(event.email));
+    if (event.type === 'password-reset') tx.mail(noticeMail.passwordReset(event.email, event.reclaimed));
     if (event.type === 'email-changed') tx.mail(noticeMail.emailChanged(event.oldEmail, event.newEmail));
     if (event.type === 'credential') {
       const notice = credentialEventKinds().get(event.kind)?.notice;

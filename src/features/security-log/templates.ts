@@ -8,9 +8,16 @@ export const noticeMail = {
       'If it was not you, reset your password now with "Forgot password", and check the sessions of your account.',
     ]),
 
-  passwordReset: (to: string) =>
+  passwordReset: (to: string, reclaimed: boolean) =>
     compose(to, 'Your password was reset', [
       'The password of the account with this email address was just reset through an emailed link, and every session was signed out.',
+      ...(reclaimed
+        ? [
+            'This address had not been confirmed before, so whoever created the account may not have been you: ' +
+              'any passkeys, authenticator app and linked sign-ins (such as GitHub or Google) it had were removed. ' +
+              'Add your own again from your account.',
+          ]
+        : []),
       'If it was not you, reset your password again now: someone may be able to read your email.',
     ]),
 

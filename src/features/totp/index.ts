@@ -1,3 +1,4 @@
+import { forgetWhenReclaimed } from '../../core/events';
 import { SecretBox } from '../../infra/crypto/SecretBox';
 import { feature } from '../Feature';
 import { totpConfig } from './config';
@@ -27,6 +28,14 @@ export const totp = feature({
     );
     kit.loginFlow.registerSecondFactor(service);
     kit.reauth.register(service);
-    return { service };
+    return {
+      service,
+      listeners: [
+        forgetWhenReclaimed(async (em, userId) => {
+          await em.nativeDelete(RecoveryCode, { user: userId });
+          await em.nativeDelete(TotpCredential, { user: userId });
+        }),
+      ],
+    };
   },
 });
