@@ -28,6 +28,15 @@ const SECRET_FIELDS = [
   // The refresh token travels in these headers under the cookie transport.
   'cookie',
   'set-cookie',
+  // Second factors and the flows of other sign-in methods. (Not `code`: errors carry theirs, such as
+  // ECONNREFUSED, under that name; a one-time code is never logged under it either.)
+  'ticket',
+  'secret',
+  'recoveryCodes',
+  'clientSecret',
+  'codeVerifier',
+  'nonce',
+  'state',
 ];
 
 /** A field at the top level and one level down; names like `set-cookie` need pino's bracket form. */

@@ -41,4 +41,16 @@ describe('redaction', () => {
     expect(lines.join('\n')).not.toContain('rt_secret');
     expect(JSON.parse(lines[0]!)).toMatchObject({ cookie: '[redacted]', headers: { cookie: '[redacted]', 'set-cookie': '[redacted]' } });
   });
+
+  it('censors the secrets of second factors and of sign-ins at other providers, should a call ever pass them', () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', { write: (line) => lines.push(line) });
+    const secrets = { ticket: 'mfa_S1', secret: 'JBSWY3DPS2', recoveryCodes: ['S3CODE'], clientSecret: 'S4', codeVerifier: 'S5', nonce: 'S6', state: 'S7' };
+    log.info('flow', { ...secrets, provider: { ...secrets } });
+    for (const value of ['mfa_S1', 'JBSWY3DPS2', 'S3CODE', '"S4"', '"S5"', '"S6"', '"S7"']) expect(lines[0]).not.toContain(value);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ticket: '[redacted]', provider: { state: '[redacted]' } });
+    // An error's code stays readable.
+    log.error('down', { error: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ error: { code: 'ECONNREFUSED' } });
+  });
 });
