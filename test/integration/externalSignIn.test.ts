@@ -5,6 +5,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcTestUser, type TestOidcProvider } from '../helpers/oidcProvider';
 import { SmtpReceiver } from '../helpers/SmtpReceiver';
+import { SoftAuthenticator } from '../helpers/softAuthenticator';
 import { registered, startTestApp, type TestApp } from '../helpers/testApp';
 
 /**
@@ -364,6 +365,31 @@ describe('accounts', () => {
     );
     expect(verified.body.data.verifySecondFactor.__typename).toBe('AuthSuccess');
     expect(decodeJwt(verified.body.data.verifySecondFactor.accessToken).amr).toEqual(['fed', 'pwd', 'otp']);
+  });
+
+  it('asks for the passkey of an account that has one; the session then says ["fed", ..., "hwk"]', async () => {
+    const local = await registered(t.gql);
+    await verify(local.user.id);
+    // The development defaults: RP ID localhost, the demo page's origin.
+    const key = new SoftAuthenticator({ origin: 'http://localhost:5173' });
+    const adding = (await gql(`mutation { startPasskeyRegistration { challengeId options } }`, {}, { token: local.token })).body.data.startPasskeyRegistration;
+    const added = await gql(
+      `mutation($c: ID!, $r: JSON!) { finishPasskeyRegistration(challengeId: $c, response: $r) { __typename } }`,
+      { c: adding.challengeId, r: await key.create(adding.options) },
+      { token: local.token },
+    );
+    expect(added.body.data.finishPasskeyRegistration.__typename).toBe('PasskeyAdded');
+
+    const result = await signIn(providerUser({ email: local.input.email, amr: ['pwd'] }));
+    expect(result).toMatchObject({ __typename: 'SecondFactorRequired', methods: ['PASSKEY'] });
+    const challenge = (await gql(`mutation($t: String!) { startPasskeySecondFactor(ticket: $t) { challengeId options } }`, { t: result.ticket })).body.data
+      .startPasskeySecondFactor;
+    const verified = await gql(
+      `mutation($t: String!, $c: ID!, $r: JSON!) { verifySecondFactorWithPasskey(ticket: $t, challengeId: $c, response: $r) { __typename ... on AuthSuccess { accessToken } } }`,
+      { t: result.ticket, c: challenge.challengeId, r: await key.get(challenge.options) },
+    );
+    expect(verified.body.data.verifySecondFactorWithPasskey.__typename).toBe('AuthSuccess');
+    expect(decodeJwt(verified.body.data.verifySecondFactorWithPasskey.accessToken).amr).toEqual(['fed', 'pwd', 'hwk', 'user']);
   });
 
   it('keeps identities through an email change, and deleting the account deletes them', async () => {
