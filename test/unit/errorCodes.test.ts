@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildSchema, getNamedType, isUnionType, type GraphQLEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TOP_LEVEL_ERROR_CODES } from '../../src/graphql/errorCodes';
 import { TopLevelCode } from '../../src/graphql/errors';
@@ -22,13 +23,34 @@ describe('TopLevelErrorCode, the union clients import', () => {
   });
 });
 
-describe("the README's table of error results", () => {
+describe("the README's Errors section", () => {
+  const schema = buildSchema(readFileSync(path.resolve(__dirname, '../../schema.graphql'), 'utf8'));
+  const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+  const errors = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 1));
+  const rootFields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((root) => Object.values(root.getFields()));
+  const unionOf = (field: (typeof rootFields)[number]) => {
+    const type = getNamedType(field.type);
+    return isUnionType(type) ? type.getTypes() : [];
+  };
+
   it('explains every ErrorCode of the schema', () => {
-    const schema = readFileSync(path.resolve(__dirname, '../../schema.graphql'), 'utf8');
-    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-    const enumBody = /^enum ErrorCode \{([^}]*)\}/m.exec(schema)![1]!;
-    const codes = [...enumBody.matchAll(/^\s+([A-Z_]+)$/gm)].map((match) => match[1]!);
+    const codes = (schema.getType('ErrorCode') as GraphQLEnumType).getValues().map((value) => value.name);
     expect(codes.length).toBeGreaterThan(10);
-    expect(codes.filter((code) => !readme.includes(`| \`${code}\` |`))).toEqual([]);
+    expect(codes.filter((code) => !errors.includes(`| \`${code}\` |`))).toEqual([]);
+  });
+
+  it('names every operation that can answer RateLimitedError', () => {
+    const row = errors.split('\n').find((line) => line.startsWith('| `RATE_LIMITED` | `RateLimitedError`'))!;
+    const limited = rootFields.filter((field) => unionOf(field).some((type) => type.name === 'RateLimitedError')).map((field) => field.name);
+    expect(limited.length).toBeGreaterThan(10);
+    expect(limited.filter((name) => !row.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('names every success type of a result union', () => {
+    const successes = new Set(
+      rootFields.flatMap((field) => unionOf(field)).filter((type) => !type.getInterfaces().some((i) => i.name === 'ErrorResult')).map((type) => type.name),
+    );
+    expect(successes.size).toBeGreaterThan(10);
+    expect([...successes].filter((name) => !errors.includes(`\`${name}`))).toEqual([]);
   });
 });
