@@ -16,8 +16,8 @@ export type AccountEvent =
   /**
    * `reclaimed`: the address had not been confirmed, so this reset is the first proof that the account
    * is its owner's. Whoever registered it may not have been (an attacker can register someone else's
-   * address first and wait): every way in added before is removed with this event, each by the module
-   * that keeps it.
+   * address first and wait): every way in that signs in by itself (a passkey, a linked identity) added
+   * before is removed with this event, each by the module that keeps it.
    */
   | { readonly type: 'password-reset'; readonly userId: string; readonly email: string; readonly reclaimed: boolean }
   | { readonly type: 'email-change-requested'; readonly userId: string; readonly email: string; readonly newEmail: string }
@@ -78,9 +78,9 @@ export interface EventListener {
 }
 
 /**
- * The listener of a module that keeps ways into accounts (passkeys, an authenticator app, linked
+ * The listener of a module that keeps ways into accounts that sign in by themselves (passkeys, linked
  * identities): when a password reset reclaims an account, `forget` removes the user's, in the reset's
- * transaction.
+ * transaction. Second factors stay: a reset is never a way around one, and one alone lets no one in.
  */
 export function forgetWhenReclaimed(forget: (em: EntityManager, userId: string) => Promise<unknown>): EventListener {
   return {

@@ -248,7 +248,8 @@ export class PasswordService implements ReauthFactor, SignInMethodSource {
           tx.em.create(PasswordCredential, { user, passwordHash });
         }
         // Following the emailed link proves the address too. When it had not been proven before, the
-        // account is reclaimed: ways in added by whoever registered it go (listeners of the event).
+        // account is reclaimed: ways in added by whoever registered it that sign in by themselves go
+        // (listeners of the event).
         const reclaimed = user.emailVerifiedAt == null;
         user.emailVerifiedAt ??= new Date(this.now());
         user.updatedAt = new Date(this.now());

@@ -14,7 +14,7 @@ export const noticeMail = {
       ...(reclaimed
         ? [
             'This address had not been confirmed before, so whoever created the account may not have been you: ' +
-              'any passkeys, authenticator app and linked sign-ins (such as GitHub or Google) it had were removed. ' +
+              'any passkeys and linked sign-ins (such as GitHub or Google) it had were removed. ' +
               'Add your own again from your account.',
           ]
         : []),

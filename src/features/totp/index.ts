@@ -1,4 +1,3 @@
-import { forgetWhenReclaimed } from '../../core/events';
 import { SecretBox } from '../../infra/crypto/SecretBox';
 import { feature } from '../Feature';
 import { totpConfig } from './config';
@@ -28,14 +27,8 @@ export const totp = feature({
     );
     kit.loginFlow.registerSecondFactor(service);
     kit.reauth.register(service);
-    return {
-      service,
-      listeners: [
-        forgetWhenReclaimed(async (em, userId) => {
-          await em.nativeDelete(RecoveryCode, { user: userId });
-          await em.nativeDelete(TotpCredential, { user: userId });
-        }),
-      ],
-    };
+    // No listener for reclaimed accounts: an app does not sign anyone in by itself, and a password
+    // reset never bypasses it (see forgetWhenReclaimed).
+    return { service };
   },
 });
