@@ -157,6 +157,8 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
       ephemeral: stores.ephemeral,
     };
 
+    transactions.listen(kit.loginFlow.listener);
+
     // Every feature, in the registry's order: its service, its listeners, routes and tasks.
     const services: Record<string, unknown> = {};
     const routes: Route[] = [

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AttemptLimits, LimitRule } from '../core/AttemptLimits';
 import type { ServiceContext } from '../core/context';
-import type { Tx } from '../core/events';
+import type { AccountEvent, EventListener, Tx } from '../core/events';
 import { failure, failures, type Failure, type RateLimited } from '../core/results';
 import type { Transactions } from '../core/Transactions';
 import type { SessionService, SignedIn } from '../sessions/SessionService';
@@ -30,6 +30,14 @@ export function addressRules(login: { failuresPerAddress: number; registrationsP
     registrations: { name: 'register', limit: login.registrationsPerAddress },
   };
 }
+
+const ENDS_PENDING_SIGN_INS = new Set<AccountEvent['type']>([
+  'password-changed',
+  'password-reset',
+  'signed-out-everywhere',
+  'email-changed',
+  'account-deleted',
+]);
 
 /** What a primary sign-in method established: whose account, and how. */
 export interface Proof {
@@ -146,6 +154,17 @@ export class LoginFlow {
     }
     return this.openSession(tx, user, proof.methods);
   }
+
+  /**
+   * Pending second steps end with the sessions they would join: after a password change or reset,
+   * signing out everywhere, an address change or deletion, a ticket made before it (with the old
+   * password, say) opens nothing. Written to the store just before the change commits.
+   */
+  readonly listener: EventListener = {
+    inTransaction: async (tx, event) => {
+      if (ENDS_PENDING_SIGN_INS.has(event.type)) tx.beforeCommit(() => this.tickets.endAllFor(event.userId));
+    },
+  };
 
   /** The state of a live ticket (whose sign-in it continues), or null. */
   ticket(ticket: string): Promise<TicketState | null> {

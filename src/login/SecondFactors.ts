@@ -41,6 +41,7 @@ export interface TicketState {
   /** The primary method's `amr` values, kept for the session the second factor opens. */
   readonly methods: readonly string[];
   readonly methodsOffered: readonly SecondFactorMethod[];
+  readonly issuedAt: number;
   readonly expiresAt: number;
 }
 
@@ -61,20 +62,34 @@ export class SecondFactorTickets {
     private readonly now: () => number,
   ) {}
 
-  async issue(state: Omit<TicketState, 'expiresAt'>): Promise<{ ticket: string; expiresAt: Date }> {
+  async issue(state: Omit<TicketState, 'issuedAt' | 'expiresAt'>): Promise<{ ticket: string; expiresAt: Date }> {
     const ticket = `mfa_${randomBytes(32).toString('base64url')}`;
-    const expiresAt = this.now() + TICKET_TTL_SECONDS * 1000;
-    await this.store.put(this.key(ticket), JSON.stringify({ ...state, expiresAt }), TICKET_TTL_SECONDS);
+    const issuedAt = this.now();
+    const expiresAt = issuedAt + TICKET_TTL_SECONDS * 1000;
+    await this.store.put(this.key(ticket), JSON.stringify({ ...state, issuedAt, expiresAt }), TICKET_TTL_SECONDS);
     return { ticket, expiresAt: new Date(expiresAt) };
   }
 
-  /** The ticket's state while it is alive; null for a made-up, used, dead or expired ticket. */
+  /**
+   * The ticket's state while it is alive; null for a made-up, used, dead or expired ticket, and for one
+   * made before its user's tickets were ended.
+   */
   async peek(ticket: string): Promise<TicketState | null> {
     if (!TICKET.test(ticket)) return null;
     const raw = await this.store.get(this.key(ticket));
     const state = raw ? (JSON.parse(raw) as TicketState) : null;
     // The store's TTL ends it too; the clock check makes expiry exact (and testable with a clock).
-    return state && state.expiresAt > this.now() ? state : null;
+    if (!state || state.expiresAt <= this.now()) return null;
+    const endedAt = await this.store.get(this.endedKey(state.userId));
+    return endedAt !== null && Number(endedAt) > state.issuedAt ? null : state;
+  }
+
+  /**
+   * Ends every ticket the user has now, on every instance: tickets are found by their hash, not by
+   * user, so this records when, and `peek` refuses older ones. Kept as long as a ticket lives.
+   */
+  async endAllFor(userId: string): Promise<void> {
+    await this.store.put(this.endedKey(userId), String(this.now()), TICKET_TTL_SECONDS);
   }
 
   /** Counts one try with the ticket, before the code is checked; returns the tries so far. */
@@ -93,6 +108,10 @@ export class SecondFactorTickets {
 
   private key(ticket: string): string {
     return `mfa-ticket:${sha256(ticket)}`;
+  }
+
+  private endedKey(userId: string): string {
+    return `mfa-tickets-ended:${userId}`;
   }
 }
 

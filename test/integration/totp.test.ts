@@ -179,6 +179,33 @@ describe('signing in with a second factor', () => {
     expect((await t.gql(VERIFY, { ticket: login.ticket, code: appCode(user.secret) })).body.data.verifySecondFactor.code).toBe('INVALID_TICKET');
   });
 
+  it('ends pending tickets with the sessions: a ticket from before signing out everywhere or a password reset opens nothing', async () => {
+    const user = await withTotp();
+    const signedIn = (await t.gql(VERIFY, { ticket: await ticketFor(user), code: appCode(user.secret) })).body.data.verifySecondFactor;
+    expect(signedIn.__typename).toBe('AuthSuccess');
+    nextStep();
+    const pending = await ticketFor(user, other.gql);
+    clock += 1000;
+    expect((await t.gql('mutation { logoutEverywhere }', {}, signedIn.accessToken)).body.data.logoutEverywhere).toBe(true);
+    // On every instance: the ticket was made on the other one.
+    expect((await t.gql(VERIFY, { ticket: pending, code: appCode(user.secret) })).body.data.verifySecondFactor.code).toBe('INVALID_TICKET');
+    // A sign-in after it is not affected.
+    clock += 1000;
+    const after = await ticketFor(user);
+    expect((await other.gql(VERIFY, { ticket: after, code: appCode(user.secret) })).body.data.verifySecondFactor.__typename).toBe('AuthSuccess');
+
+    nextStep();
+    const beforeReset = await ticketFor(user);
+    clock += 1000;
+    await t.gql('mutation($e: EmailAddress!) { requestPasswordReset(email: $e) }', { e: user.input.email });
+    const reset = await t.gql('mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { __typename } }', {
+      t: await smtp.linkToken(user.input.email, 'reset'),
+      p: 'the password after the ticket',
+    });
+    expect(reset.body.data.resetPassword.__typename).toBe('AccountUpdated');
+    expect((await t.gql(VERIFY, { ticket: beforeReset, code: appCode(user.secret) })).body.data.verifySecondFactor.code).toBe('INVALID_TICKET');
+  });
+
   it('accepts one step of clock drift either way, not two', async () => {
     const user = await withTotp();
     nextStep(); // one step past the code that confirmed the set-up, so a step behind is still unused
