@@ -5,7 +5,8 @@ import type { AccountEvent, EventListener, Tx } from '../core/events';
 import { failure, failures, type Failure, type RateLimited } from '../core/results';
 import type { Transactions } from '../core/Transactions';
 import type { SessionService, SignedIn } from '../sessions/SessionService';
-import { User } from '../users/User';
+import type { User } from '../users/User';
+import { lockUser } from '../users/users';
 import type { SecondFactor, SecondFactorMethod, SecondFactorTickets, TicketState } from './SecondFactors';
 import { TICKET_ATTEMPTS } from './SecondFactors';
 
@@ -187,13 +188,17 @@ export class LoginFlow {
     let outcome: SignedIn | InvalidTicket | null;
     try {
       outcome = await this.transactions.run(ctx, async (tx) => {
-        const user = await tx.em.findOne(User, { id: state.userId });
+        // The account's row first, as a password change or reset, signing out everywhere, an address
+        // change and deletion lock it: one of those either commits first (and its end mark, written
+        // just before, is seen below) or waits, and then ends the session this opens.
+        const user = await lockUser(tx.em, state.userId);
         if (!user) return secondFactorFailures.invalidTicket();
         const added = await check(tx, user);
         if (!added) return null;
-        // Taken last, after the factor's own writes: if another request took it first, this
-        // transaction rolls back and the code it used stays unused.
-        if (!(await this.tickets.take(ticket))) throw new TicketAlreadyUsed();
+        // Taken last, after the factor's own writes: if another request took it first, or the
+        // user's tickets were ended meanwhile, this transaction rolls back and the code it used stays
+        // unused.
+        if (!(await this.tickets.isCurrent(state)) || !(await this.tickets.take(ticket))) throw new TicketAlreadyUsed();
         return this.openSession(tx, user, [...new Set([...state.methods, ...added])]);
       });
     } catch (error) {

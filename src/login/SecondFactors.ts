@@ -41,7 +41,8 @@ export interface TicketState {
   /** The primary method's `amr` values, kept for the session the second factor opens. */
   readonly methods: readonly string[];
   readonly methodsOffered: readonly SecondFactorMethod[];
-  readonly issuedAt: number;
+  /** The user's end mark when the ticket was made (`SecondFactorTickets.endAllFor`), if there was one. */
+  readonly endMark: string | null;
   readonly expiresAt: number;
 }
 
@@ -62,11 +63,11 @@ export class SecondFactorTickets {
     private readonly now: () => number,
   ) {}
 
-  async issue(state: Omit<TicketState, 'issuedAt' | 'expiresAt'>): Promise<{ ticket: string; expiresAt: Date }> {
+  async issue(state: Omit<TicketState, 'endMark' | 'expiresAt'>): Promise<{ ticket: string; expiresAt: Date }> {
     const ticket = `mfa_${randomBytes(32).toString('base64url')}`;
-    const issuedAt = this.now();
-    const expiresAt = issuedAt + TICKET_TTL_SECONDS * 1000;
-    await this.store.put(this.key(ticket), JSON.stringify({ ...state, issuedAt, expiresAt }), TICKET_TTL_SECONDS);
+    const expiresAt = this.now() + TICKET_TTL_SECONDS * 1000;
+    const endMark = await this.store.get(this.endKey(state.userId));
+    await this.store.put(this.key(ticket), JSON.stringify({ ...state, endMark, expiresAt }), TICKET_TTL_SECONDS);
     return { ticket, expiresAt: new Date(expiresAt) };
   }
 
@@ -80,16 +81,26 @@ export class SecondFactorTickets {
     const state = raw ? (JSON.parse(raw) as TicketState) : null;
     // The store's TTL ends it too; the clock check makes expiry exact (and testable with a clock).
     if (!state || state.expiresAt <= this.now()) return null;
-    const endedAt = await this.store.get(this.endedKey(state.userId));
-    return endedAt !== null && Number(endedAt) > state.issuedAt ? null : state;
+    return (await this.isCurrent(state)) ? state : null;
   }
 
   /**
-   * Ends every ticket the user has now, on every instance: tickets are found by their hash, not by
-   * user, so this records when, and `peek` refuses older ones. Kept as long as a ticket lives.
+   * Whether no end came after the ticket was made: the user's end mark is the one the ticket saw. A
+   * random mark, not a time, so neither clocks that disagree between instances nor two ends in one
+   * millisecond matter. Once a mark expires every ticket made before it has expired too.
+   */
+  async isCurrent(state: TicketState): Promise<boolean> {
+    const mark = await this.store.get(this.endKey(state.userId));
+    return mark === null || mark === state.endMark;
+  }
+
+  /**
+   * Ends every ticket the user has now, on every instance. Tickets are found by their hash, not by
+   * user, so this sets a new end mark that older tickets do not carry. Kept twice a ticket's life, a
+   * margin for instances whose clocks disagree on when a ticket expires.
    */
   async endAllFor(userId: string): Promise<void> {
-    await this.store.put(this.endedKey(userId), String(this.now()), TICKET_TTL_SECONDS);
+    await this.store.put(this.endKey(userId), randomBytes(16).toString('base64url'), 2 * TICKET_TTL_SECONDS);
   }
 
   /** Counts one try with the ticket, before the code is checked; returns the tries so far. */
@@ -110,8 +121,8 @@ export class SecondFactorTickets {
     return `mfa-ticket:${sha256(ticket)}`;
   }
 
-  private endedKey(userId: string): string {
-    return `mfa-tickets-ended:${userId}`;
+  private endKey(userId: string): string {
+    return `mfa-tickets-end:${userId}`;
   }
 }
 

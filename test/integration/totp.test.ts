@@ -185,18 +185,15 @@ describe('signing in with a second factor', () => {
     expect(signedIn.__typename).toBe('AuthSuccess');
     nextStep();
     const pending = await ticketFor(user, other.gql);
-    clock += 1000;
     expect((await t.gql('mutation { logoutEverywhere }', {}, signedIn.accessToken)).body.data.logoutEverywhere).toBe(true);
     // On every instance: the ticket was made on the other one.
     expect((await t.gql(VERIFY, { ticket: pending, code: appCode(user.secret) })).body.data.verifySecondFactor.code).toBe('INVALID_TICKET');
-    // A sign-in after it is not affected.
-    clock += 1000;
+    // A sign-in after it is not affected, even in the same millisecond (the clock here stands still).
     const after = await ticketFor(user);
     expect((await other.gql(VERIFY, { ticket: after, code: appCode(user.secret) })).body.data.verifySecondFactor.__typename).toBe('AuthSuccess');
 
     nextStep();
     const beforeReset = await ticketFor(user);
-    clock += 1000;
     await t.gql('mutation($e: EmailAddress!) { requestPasswordReset(email: $e) }', { e: user.input.email });
     const reset = await t.gql('mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { __typename } }', {
       t: await smtp.linkToken(user.input.email, 'reset'),

@@ -5,6 +5,7 @@ import { failure, type Failure, type RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
 import type { RefreshFailure, SessionInfo, SessionService, SignedIn } from '../../sessions/SessionService';
 import { refreshFailures } from '../../sessions/SessionService';
+import { lockUser } from '../../users/users';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -78,6 +79,9 @@ export class SessionsService {
   /** Ends every session of the viewer. */
   async logoutEverywhere(ctx: ViewerContext): Promise<true> {
     await this.transactions.run(ctx, async (tx) => {
+      // The account's row, as other changes that end every sign-in lock it: a second step finishing
+      // now either opens its session first (ended here) or waits and finds its ticket ended.
+      await lockUser(tx.em, ctx.viewer.userId);
       await this.sessions.end(tx, ctx.viewer.userId, {});
       await tx.publish({ type: 'signed-out-everywhere', userId: ctx.viewer.userId });
     });
