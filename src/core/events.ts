@@ -80,12 +80,16 @@ export interface EventListener {
 /**
  * The listener of a module that keeps ways into accounts that sign in by themselves (passkeys, linked
  * identities): when a password reset reclaims an account, `forget` removes the user's, in the reset's
- * transaction. Second factors stay: a reset is never a way around one, and one alone lets no one in.
+ * transaction, and `kind` (a credential event without a notice) records it when there were any.
+ * Second factors stay: a reset is never a way around one, and one alone lets no one in.
  */
-export function forgetWhenReclaimed(forget: (em: EntityManager, userId: string) => Promise<unknown>): EventListener {
+export function forgetWhenReclaimed(forget: (em: EntityManager, userId: string) => Promise<number>, kind: string): EventListener {
   return {
     inTransaction: async (tx, event) => {
-      if (event.type === 'password-reset' && event.reclaimed) await forget(tx.em, event.userId);
+      if (event.type !== 'password-reset' || !event.reclaimed) return;
+      // The security log says what went (a credential event of the module's kind, with no notice of its
+      // own: the reset's notice says it).
+      if ((await forget(tx.em, event.userId)) > 0) await tx.publish({ type: 'credential', userId: event.userId, email: event.email, kind });
     },
   };
 }

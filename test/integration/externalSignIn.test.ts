@@ -482,6 +482,8 @@ describe('linking and unlinking', () => {
     });
     expect(reset.body.data.resetPassword.__typename).toBe('AccountUpdated');
     expect((await t.db.query('select count(*)::int as n from external_identities where user_id = $1', [squatter.user.id])).rows[0].n).toBe(0);
+    const logged = (await t.db.query('select type from security_events where user_id = $1', [squatter.user.id])).rows.map((r: { type: string }) => r.type);
+    expect(logged).toEqual(expect.arrayContaining(['PASSWORD_RESET', 'IDENTITIES_RECLAIMED']));
     // Their provider account now signs in to an account of its own, not the reclaimed one.
     const after = await signIn(theirs);
     expect(after.__typename).toBe('AuthSuccess');

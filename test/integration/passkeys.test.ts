@@ -385,6 +385,8 @@ describe('an account registered with someone else\'s address', () => {
     // reset is never a way around it (issue 13), and alone it lets no one in.
     expect((await signIn(key)).__typename).toBe('InvalidPasskeyError');
     expect((await t.db.query('select count(*)::int as n from passkeys where user_id = $1', [squatter.user.id])).rows[0].n).toBe(0);
+    const logged = (await t.db.query('select type from security_events where user_id = $1', [squatter.user.id])).rows.map((r) => r.type);
+    expect(logged).toEqual(expect.arrayContaining(['PASSWORD_RESET', 'PASSKEYS_RECLAIMED']));
     const owner = await data(t.gql, LOGIN_2FA, { email: squatter.input.email, password: 'the real owner chose this one' });
     expect(owner).toMatchObject({ __typename: 'SecondFactorRequired', methods: ['TOTP', 'RECOVERY_CODE'] });
     await expect

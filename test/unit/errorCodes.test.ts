@@ -54,3 +54,14 @@ describe("the README's Errors section", () => {
     expect([...successes].filter((name) => !errors.includes(`\`${name}`))).toEqual([]);
   });
 });
+
+describe("the README's security log table", () => {
+  it('explains every SecurityEventType of the schema', () => {
+    const schema = buildSchema(readFileSync(path.resolve(__dirname, '../../schema.graphql'), 'utf8'));
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| type | when |'), readme.indexOf('\n\n', readme.indexOf('| type | when |')));
+    const types = (schema.getType('SecurityEventType') as GraphQLEnumType).getValues().map((value) => value.name);
+    expect(types.length).toBeGreaterThan(15);
+    expect(types.filter((type) => !table.includes(`\`${type}\``))).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { declareCredentialEvent } from '../../core/credentialEvents';
 import { forgetWhenReclaimed } from '../../core/events';
 import { feature } from '../Feature';
 import { externalIdentityConfig } from './config';
@@ -11,6 +12,12 @@ import { callbackRoutes } from './http/callbackRoute';
 import { GitHubClient } from './providers/GitHubClient';
 import type { IdentityProviderClient } from './providers/IdentityProviderClient';
 import { OidcClient } from './providers/OidcClient';
+
+const IDENTITIES_RECLAIMED = declareCredentialEvent('IDENTITIES_RECLAIMED', {
+  description:
+    'A password reset was the first proof of the address, so the identities at other providers linked before it ' +
+    '(perhaps by someone who registered an address they do not own) were unlinked.',
+});
 
 /** Signing in with other identity providers (OpenID Connect issuers, GitHub), and linking them to accounts. */
 export const externalIdentity = feature({
@@ -52,7 +59,7 @@ export const externalIdentity = feature({
     return {
       service,
       routes: callbackRoutes(service, settings.returnUrl, kit.cookies, kit.logger, kit.now),
-      listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(ExternalIdentity, { user: userId }))],
+      listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(ExternalIdentity, { user: userId }), IDENTITIES_RECLAIMED)],
       tasks: providers.length > 0 ? [{ name: 'discover identity providers', everyMs: 60_000, run: () => service.prepare().then(() => 0) }] : [],
     };
   },

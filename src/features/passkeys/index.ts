@@ -1,3 +1,4 @@
+import { declareCredentialEvent } from '../../core/credentialEvents';
 import { forgetWhenReclaimed } from '../../core/events';
 import type { Route } from '../../http/router';
 import { addressRules } from '../../login/LoginFlow';
@@ -11,6 +12,12 @@ import { PasskeyChallenges } from './PasskeyChallenges';
 import { PasskeyService } from './PasskeyService';
 import { PasskeySignIn } from './PasskeySignIn';
 import { RelyingParty } from './RelyingParty';
+
+const PASSKEYS_RECLAIMED = declareCredentialEvent('PASSKEYS_RECLAIMED', {
+  description:
+    'A password reset was the first proof of the address, so the passkeys added before it (perhaps by someone ' +
+    'who registered an address they do not own) were removed.',
+});
 
 /**
  * Passkeys (WebAuthn, with @simplewebauthn/server): sign in without a password, create an account
@@ -56,7 +63,7 @@ export const passkeys = feature({
     return {
       service: { credentials, signIn },
       routes: [relatedOriginsRoute(settings)],
-      listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(Passkey, { user: userId }))],
+      listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(Passkey, { user: userId }), PASSKEYS_RECLAIMED)],
     };
   },
 });
