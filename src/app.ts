@@ -38,6 +38,8 @@ export interface RunningApp {
   server: HttpApp;
   hashPool: HashPool;
   services: Services;
+  /** The one login flow: for operators (`npm run admin`), and tests. */
+  loginFlow: LoginFlow;
   /** Runs every periodic task once, now (pruning): for tests and operators. */
   runTasks(): Promise<void>;
   /** Sends the mail that is due, now, instead of at the next poll; returns how many were sent. */
@@ -54,7 +56,16 @@ const MAIL_POLL_MS = 1000;
  * the core flows, every feature, and the server. The composition root: the only place that knows
  * every part. `main.ts` calls it with the process's config; tests call it with their own.
  */
-export async function startApp(config: Config, logger: Logger, clock?: () => number): Promise<RunningApp> {
+export interface StartOptions {
+  /**
+   * False for an operator's command (src/cli.ts): everything is set up on the same database and Redis
+   * (migrations included), but nothing listens and no periodic work or mail loop runs.
+   */
+  readonly serve?: boolean;
+}
+
+export async function startApp(config: Config, logger: Logger, clock?: () => number, options: StartOptions = {}): Promise<RunningApp> {
+  const serve = options.serve ?? true;
   const now = clock ?? Date.now;
   for (const warning of config.warnings) logger.warn(warning);
   const { keys, ephemeral } = await SigningKeys.load(config.jwt);
@@ -208,17 +219,20 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
         .run()
         .then((count) => count > 0 && logger.info(`${task.name}: done`, { count }))
         .catch((error: unknown) => logger.warn(`${task.name}: failed`, { error }));
-    const timers = tasks.map((task) => setInterval(() => void runTask(task), task.everyMs).unref());
-    cleanups.unshift(['periodic tasks', async () => timers.forEach(clearInterval)]);
-    delivery.start();
-
-    const url = await server.listen(config.port, config.host);
-    logger.info('listening', { url, env: config.nodeEnv });
+    let url = '';
+    if (serve) {
+      const timers = tasks.map((task) => setInterval(() => void runTask(task), task.everyMs).unref());
+      cleanups.unshift(['periodic tasks', async () => timers.forEach(clearInterval)]);
+      delivery.start();
+      url = await server.listen(config.port, config.host);
+      logger.info('listening', { url, env: config.nodeEnv });
+    }
     return {
       url,
       server,
       hashPool: pool,
       services: services as Services,
+      loginFlow: kit.loginFlow,
       runTasks: async () => {
         for (const task of tasks) await task.run();
       },

@@ -26,6 +26,8 @@ export type AccountEvent =
   | { readonly type: 'profile-updated'; readonly userId: string }
   | { readonly type: 'session-revoked'; readonly userId: string; readonly sessionId: string }
   | { readonly type: 'signed-out-everywhere'; readonly userId: string }
+  /** An operator removed the account's second factors and ended its sessions (`npm run admin`). */
+  | { readonly type: 'second-factors-reset'; readonly userId: string; readonly email: string }
   | { readonly type: 'account-deleted'; readonly userId: string; readonly email: string }
   /**
    * Something happened to a way of signing in (an authenticator app, a passkey, a linked identity):

@@ -5,7 +5,7 @@ import type { AccountEvent, EventListener, Tx } from '../core/events';
 import { failure, failures, type Failure, type RateLimited } from '../core/results';
 import type { Transactions } from '../core/Transactions';
 import type { SessionService, SignedIn } from '../sessions/SessionService';
-import type { User } from '../users/User';
+import { User } from '../users/User';
 import { lockUser } from '../users/users';
 import type { SecondFactor, SecondFactorMethod, SecondFactorTickets, TicketState } from './SecondFactors';
 import { TICKET_ATTEMPTS } from './SecondFactors';
@@ -38,6 +38,7 @@ const ENDS_PENDING_SIGN_INS = new Set<AccountEvent['type']>([
   'signed-out-everywhere',
   'email-changed',
   'account-deleted',
+  'second-factors-reset',
 ]);
 
 /** What a primary sign-in method established: whose account, and how. */
@@ -211,6 +212,26 @@ export class LoginFlow {
     // The last wrong try ends the ticket now rather than on the next one.
     if (tries === TICKET_ATTEMPTS) await this.tickets.kill(ticket);
     return secondFactorFailures.invalidSecondFactor();
+  }
+
+  /**
+   * For an operator, when a user has lost their second factors (or found someone else's on their
+   * address) and has proven who they are some other way: removes every second factor of the account
+   * (an authenticator app with its recovery codes, passkeys) and ends its sessions and tickets. The
+   * password, if any, stays; an account left without one gets in through a password reset. The
+   * security log records it and the account is mailed a notice. False when no account has the address.
+   */
+  async resetSecondFactors(ctx: ServiceContext, email: string): Promise<{ found: boolean; removed: number }> {
+    return this.transactions.run(ctx, async (tx) => {
+      const found = await tx.em.findOne(User, { email });
+      const user = found && (await lockUser(tx.em, found.id));
+      if (!user) return { found: false, removed: 0 };
+      let removed = 0;
+      for (const factor of this.secondFactors) removed += await factor.forgetAll(tx.em, user.id);
+      await this.sessions.end(tx, user.id, {});
+      await tx.publish({ type: 'second-factors-reset', userId: user.id, email: user.email });
+      return { found: true, removed };
+    });
   }
 
   private async openSession(tx: Tx, user: User, methods: readonly AuthMethod[]): Promise<SignedIn> {

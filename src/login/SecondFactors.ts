@@ -31,6 +31,8 @@ export function secondFactorMethods(): ReadonlyMap<string, string> {
 export interface SecondFactor {
   /** The methods of this module the user can use now (none when they have not set it up). */
   methodsFor(em: EntityManager, userId: string): Promise<readonly SecondFactorMethod[]>;
+  /** Removes all of the user's (an operator's reset, `LoginFlow.resetSecondFactors`); how many there were. */
+  forgetAll(em: EntityManager, userId: string): Promise<number>;
 }
 
 /** What a correct primary sign-in left for the second step: whose account, and how it was proved. */

@@ -30,7 +30,7 @@ function layerOf(relative: string): 'graphql' | 'http' | 'composition' | 'below'
   // A feature's HTTP routes (an OAuth callback) sit beside its resolvers, in the same layer as http/.
   if (relative.startsWith('http/') || /^features\/[^/]+\/http\//.test(relative)) return 'http';
   // Where the parts meet: start-up, the entity list, the feature registry and each feature's entry.
-  if (['app.ts', 'main.ts', 'entities.ts', 'features/index.ts', 'features/Feature.ts'].includes(relative)) return 'composition';
+  if (['app.ts', 'main.ts', 'cli.ts', 'entities.ts', 'features/index.ts', 'features/Feature.ts'].includes(relative)) return 'composition';
   if (/^features\/[^/]+\/index\.ts$/.test(relative)) return 'composition';
   return 'below';
 }

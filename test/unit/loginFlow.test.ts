@@ -41,7 +41,7 @@ function fakes(verified: boolean, options: { secondFactors?: string[] } = {}) {
   const store = new MemoryEphemeralStore(now);
   const flow = (requireEmailVerification = true, checksPerAccount = 100) => {
     const made = new LoginFlow(sessions, transactions, new SecondFactorTickets(store, now), limits, { requireEmailVerification, checksPerAccount });
-    if (options.secondFactors) made.registerSecondFactor({ methodsFor: async () => options.secondFactors! });
+    if (options.secondFactors) made.registerSecondFactor({ methodsFor: async () => options.secondFactors!, forgetAll: async () => 0 });
     return made;
   };
   return { steps, user, tx, flow, store, tick: (ms: number) => (clock += ms) };

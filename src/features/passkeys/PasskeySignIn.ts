@@ -123,6 +123,10 @@ export class PasskeySignIn implements SecondFactor, ReauthFactor {
     return (await em.count(Passkey, { user: userId })) > 0 ? [PASSKEY] : [];
   }
 
+  forgetAll(em: EntityManager, userId: string): Promise<number> {
+    return em.nativeDelete(Passkey, { user: userId });
+  }
+
   // A factor of the re-authenticator: a fresh assertion, with user verification, stands in for the password.
 
   /** A passkey-only account has nothing else to confirm with; one with a password may use either. */

@@ -16,6 +16,7 @@ export type SecurityEventType =
   | 'EMAIL_VERIFIED'
   | 'SESSION_REVOKED'
   | 'SIGNED_OUT_EVERYWHERE'
+  | 'SECOND_FACTORS_RESET'
   | 'ACCOUNT_DELETED'
   | (string & {});
 

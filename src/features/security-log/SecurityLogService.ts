@@ -18,6 +18,7 @@ const RECORDED: Partial<Record<AccountEvent['type'], SecurityEventType>> = {
   'email-verified': 'EMAIL_VERIFIED',
   'session-revoked': 'SESSION_REVOKED',
   'signed-out-everywhere': 'SIGNED_OUT_EVERYWHERE',
+  'second-factors-reset': 'SECOND_FACTORS_RESET',
 };
 
 export interface SecurityEventPage {
@@ -62,6 +63,7 @@ export class SecurityLogService {
     }
     if (event.type === 'password-changed') tx.mail(noticeMail.passwordChanged(event.email));
     if (event.type === 'password-reset') tx.mail(noticeMail.passwordReset(event.email, event.reclaimed));
+    if (event.type === 'second-factors-reset') tx.mail(noticeMail.secondFactorsReset(event.email));
     if (event.type === 'email-changed') tx.mail(noticeMail.emailChanged(event.oldEmail, event.newEmail));
     if (event.type === 'credential') {
       const notice = credentialEventKinds().get(event.kind)?.notice;

@@ -21,6 +21,13 @@ export const noticeMail = {
       'If it was not you, reset your password again now: someone may be able to read your email.',
     ]),
 
+  secondFactorsReset: (to: string) =>
+    compose(to, 'Your two-step sign-in was turned off', [
+      'At your request, our support turned off the second factors of the account with this email address: its authenticator app and recovery codes, and its passkeys. Every session was signed out.',
+      'Sign in with your password (or reset it by email) and set them up again.',
+      'If you did not ask for this, reset your password now and contact us at once.',
+    ]),
+
   emailChanged: (to: string, newEmail: string) =>
     compose(to, 'Your sign-in email address was changed', [
       `The account that used this address now signs in with ${newEmail}.`,

@@ -245,6 +245,14 @@ export class TotpService implements SecondFactor, ReauthFactor {
     return codesLeft > 0 ? [TOTP, RECOVERY_CODE] : [TOTP];
   }
 
+  /** The app (counted when it was on; a pending set-up goes too) and its recovery codes. */
+  async forgetAll(em: EntityManager, userId: string): Promise<number> {
+    const enabled = await em.count(TotpCredential, { user: userId, enabledAt: { $ne: null } });
+    await em.nativeDelete(RecoveryCode, { user: userId });
+    await em.nativeDelete(TotpCredential, { user: userId });
+    return enabled;
+  }
+
   // A factor of the re-authenticator: a code confirms a sensitive change.
 
   readonly rulesOutRecentSignIn = false;

@@ -15,6 +15,7 @@ const ACCOUNT_EVENTS: Record<string, string> = {
   EMAIL_VERIFIED: 'The email address was verified.',
   SESSION_REVOKED: 'A session was ended (`sessionId` names it): signed out, revoked, or its refresh token was reused.',
   SIGNED_OUT_EVERYWHERE: 'Every session was ended.',
+  SECOND_FACTORS_RESET: "An operator removed the account's second factors (authenticator app, recovery codes, passkeys) and ended its sessions.",
   ACCOUNT_DELETED: 'The account was deleted.',
 };
 
