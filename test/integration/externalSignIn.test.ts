@@ -687,7 +687,7 @@ describe('the callback route (GET /auth/callback/<provider>), for apps that let 
     expect((await visit(url, binding)).location!.search).toBe('?result=error&reason=INVALID_STATE');
   });
 
-  it('hands a second-factor ticket over as an httpOnly cookie, which verifySecondFactor takes without an argument', async () => {
+  it('hands a second-factor ticket over as an httpOnly cookie, which verifySecondFactor takes as ticket ""', async () => {
     const { local, code } = await withAuthenticatorApp();
     const { url, binding } = await atRoute(providerUser({ email: local.input.email }));
     const done = await visit(url, binding);
@@ -706,6 +706,29 @@ describe('the callback route (GET /auth/callback/<provider>), for apps that let 
     expect(verified.headers.get('set-cookie')).toMatch(/^refresh_token=rt_/);
     // Without either, the ticket is simply missing.
     expect((await gql(VERIFY, { c: '123456' }, { headers: browser })).body.data.verifySecondFactor.code).toBe('INVALID_TICKET');
+  });
+
+  it('lets the passkey second step take the ticket cookie too, under the same guard', async () => {
+    const local = await registered(t.gql);
+    await verify(local.user.id);
+    const key = new SoftAuthenticator({ origin: 'http://localhost:5173' });
+    const adding = (await gql(`mutation { startPasskeyRegistration { challengeId options } }`, {}, { token: local.token })).body.data.startPasskeyRegistration;
+    await gql(`mutation($c: ID!, $r: JSON!) { finishPasskeyRegistration(challengeId: $c, response: $r) { __typename } }`, { c: adding.challengeId, r: await key.create(adding.options) }, { token: local.token });
+    const { url, binding } = await atRoute(providerUser({ email: local.input.email }));
+    const done = await visit(url, binding);
+    expect(done.location!.search).toBe('?result=second_factor_required&methods=PASSKEY');
+    const cookie = cookieOf(done.cookies, 'sign_in_ticket')!.split(';')[0]!;
+
+    const START_2FA = `mutation { startPasskeySecondFactor(ticket: "") { challengeId options } }`;
+    const unguarded = await gql(START_2FA, {}, { headers: { origin: APP_ORIGIN, cookie } });
+    expect(unguarded.body.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const challenge = (await gql(START_2FA, {}, { headers: { ...browser, cookie } })).body.data.startPasskeySecondFactor;
+    const response = await key.get(challenge.options);
+    const VERIFY = `mutation($c: ID!, $r: JSON!) { verifySecondFactorWithPasskey(ticket: "", challengeId: $c, response: $r) { __typename ... on AuthSuccess { refreshToken } } }`;
+    expect((await gql(VERIFY, { c: challenge.challengeId, r: response }, { headers: { origin: APP_ORIGIN, cookie } })).body.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const verified = await gql(VERIFY, { c: challenge.challengeId, r: response }, { headers: { ...browser, cookie } });
+    expect(verified.body.data.verifySecondFactorWithPasskey).toEqual({ __typename: 'AuthSuccess', refreshToken: null });
+    expect(verified.headers.get('set-cookie')).toMatch(/^refresh_token=rt_/);
   });
 
   it('says account_link_required without the address, and reports a cancel at the provider', async () => {
