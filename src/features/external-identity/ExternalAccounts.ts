@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { ServiceContext, ViewerContext } from '../../core/context';
 import { declareCredentialEvent } from '../../core/credentialEvents';
@@ -105,7 +105,9 @@ export class ExternalAccounts implements SignInMethodSource {
     const methods: AuthMethod[] = ['fed', ...profile.amr.filter((method) => method !== 'fed')];
     const at = new Date(this.now());
     const known = await tx.em.findOne(ExternalIdentity, { provider: provider.id, subject: profile.subject });
-    const owner = known && (await tx.em.findOne(User, { id: known.user.id }));
+    // The account's row (shared) before the identity's is written: the order an unlink or a reclaim
+    // locks them in, so the two cannot deadlock.
+    const owner = known && (await tx.em.findOne(User, { id: known.user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
     if (known && owner) {
       known.lastUsedAt = at;
       if (profile.email) known.email = profile.email;

@@ -82,12 +82,14 @@ export class PasskeyAssertions {
       return { kind: 'refused', userId };
     };
     const credentialId = credentialIdOf(response);
-    const passkey = credentialId
-      ? await tx.em.findOne(Passkey, { credentialId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })
-      : null;
-    if (!passkey) return refuse('unknown credential');
-    const user = await tx.em.findOne(User, { id: passkey.user.id });
-    if (!user) return refuse('unknown credential');
+    // Whose it is first, then the locks in the order every change of an account's ways in takes them
+    // (a removal, a reclaim, a password change): the account's row, then the passkey's. The other way
+    // round, this (holding the passkey, needing the account's row for the session it opens) and a
+    // removal (holding the account, needing the passkey) deadlock.
+    const found = credentialId ? await tx.em.findOne(Passkey, { credentialId }, { fields: ['id', 'user'] }) : null;
+    const user = found && (await tx.em.findOne(User, { id: found.user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
+    const passkey = user && (await tx.em.findOne(Passkey, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }));
+    if (!user || !passkey) return refuse('unknown credential');
     // Another account's credential: the attempt says nothing about this account, nor about that one.
     if (request.userId !== undefined && user.id !== request.userId) return refuse('credential of another account');
     if (request.email !== undefined && user.email !== request.email) return refuse('credential of another account');

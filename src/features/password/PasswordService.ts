@@ -147,11 +147,14 @@ export class PasswordService implements ReauthFactor, SignInMethodSource {
       : credential.passwordHash;
 
     return this.transactions.run(ctx, async (tx) => {
-      // The password may have changed (or the account gone) while bcrypt ran. Re-read it under a share
-      // lock, which waits for and blocks a concurrent password change: a session opened with the old
-      // password either commits before the change (and is ended by it) or is not opened at all.
-      const current = await tx.em.findOne(PasswordCredential, { user: user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
-      const signingIn = current && (await tx.em.findOne(User, { id: user.id }));
+      // The password may have changed (or the account gone) while bcrypt ran. Re-read it under share
+      // locks, which wait for and block a concurrent password change: a session opened with the old
+      // password either commits before the change (and is ended by it) or is not opened at all. The
+      // account's row first, then the password, the order in which a change or reset locks them: the
+      // other way round, this sign-in (holding the password, needing the account's row for the new
+      // session's foreign key) and a change (holding the account, needing the password) deadlock.
+      const signingIn = await tx.em.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+      const current = signingIn && (await tx.em.findOne(PasswordCredential, { user: user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
       if (!current || !signingIn || current.passwordHash !== verifiedHash) return failures.invalidCredentials();
       return this.loginFlow.complete(tx, signingIn, { methods: ['pwd'] });
     });
