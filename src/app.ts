@@ -58,8 +58,9 @@ const MAIL_POLL_MS = 1000;
  */
 export interface StartOptions {
   /**
-   * False for an operator's command (src/cli.ts): everything is set up on the same database and Redis
-   * (migrations included), but nothing listens and no periodic work or mail loop runs.
+   * False for an operator's command (src/cli.ts): everything is set up on the same database and Redis,
+   * but nothing listens, no periodic work or mail delivery runs (mail it queues is sent by the serving
+   * instances), and nothing is migrated: a database not at this version's schema is refused.
    */
   readonly serve?: boolean;
 }
@@ -81,7 +82,7 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
   const databaseBreaker = usesEmbeddedDatabase(config)
     ? undefined
     : new DependencyBreaker('database', () => probeDatabase(config.databaseUrl!, config.dependencyTimeoutMs), { probeIntervalMs: 200 }, logger);
-  const orm = await openMigratedDatabase({ ...config, entities: ENTITIES }, logger, databaseBreaker);
+  const orm = await openMigratedDatabase({ ...config, entities: ENTITIES }, logger, databaseBreaker, serve ? 'apply' : 'require');
   const cleanups: Cleanup[] = [
     [
       'database',

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { userInfo } from 'node:os';
 import { startApp } from './app';
 import { ConfigError, loadConfig, readEnvironment } from './config/index';
 import { SYSTEM_CONTEXT } from './core/context';
@@ -19,6 +20,14 @@ const COMMANDS: Record<string, { usage: string; help: string }> = {
       'For a user who lost their second factors, once they have proven who they are some other way.',
   },
 };
+
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user'; // a container's user with no passwd entry
+  }
+}
 
 function usage(): string {
   return `Usage: npm run admin -- <command>\n\n${Object.values(COMMANDS)
@@ -48,18 +57,20 @@ async function main(args: string[]): Promise<number> {
     }
     throw error;
   }
-  // Warnings and errors only: the command's own answer goes to stdout.
-  const logger = createLogger(config.logLevel === 'debug' || config.logLevel === 'error' || config.logLevel === 'silent' ? config.logLevel : 'warn');
+  // The log (warnings and errors unless LOG_LEVEL asks for less) goes to stderr: stdout is the answer.
+  const level = config.logLevel === 'error' || config.logLevel === 'silent' ? config.logLevel : 'warn';
+  const logger = createLogger(level, { write: (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
   const app = await startApp(config, logger, undefined, { serve: false });
   try {
-    const { found, removed } = await app.loginFlow.resetSecondFactors({ ...SYSTEM_CONTEXT, requestId: 'admin' }, email.value);
+    // The security log names the command and who ran it, where a request's would name its browser.
+    const ctx = { ...SYSTEM_CONTEXT, requestId: 'admin', client: { userAgent: `npm run admin (${operatorName()})` } };
+    const { found, removed } = await app.loginFlow.resetSecondFactors(ctx, email.value);
     if (!found) {
       process.stderr.write(`No account has the address ${email.value}.\n`);
       return 1;
     }
-    // The notice is in the outbox with the change; send it now rather than leave it to a running instance.
-    await app.deliverMail();
-    process.stdout.write(`Second factors of ${email.value} reset: ${removed} removed, every session ended, the owner notified.\n`);
+    // The notice went into the mail outbox with the change; the serving instances send it.
+    process.stdout.write(`Second factors of ${email.value} reset: ${removed} removed, every session ended; the notice is queued for the owner.\n`);
     return 0;
   } finally {
     await app.close();

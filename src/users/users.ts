@@ -1,11 +1,19 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ViewerGoneError } from '../core/errors';
 import { User } from './User';
 
-/** Reads the user under a row lock, serialising every change of this account until commit. */
-export function lockUser(em: EntityManager, userId: string): Promise<User | null> {
-  return em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+/**
+ * Reads the user under a row lock, serialising every change of this account until commit.
+ *
+ * `FOR NO KEY UPDATE`, not `FOR UPDATE`: it excludes every other lockUser and a sign-in's `FOR SHARE`,
+ * but not the `FOR KEY SHARE` that PostgreSQL takes for a foreign key to the row. With `FOR UPDATE`,
+ * a flow holding another row (a session being ended) and inserting something that references the user
+ * (a security log entry) deadlocks with one holding the user and waiting for that row. Deleting the
+ * user row still waits for every such reference, as it must.
+ */
+export async function lockUser(em: EntityManager, userId: string): Promise<User | null> {
+  const locked = await em.execute<Array<{ id: string }>>('select id from users where id = ? for no key update', [userId]);
+  return locked.length === 0 ? null : em.findOne(User, { id: userId }, { refresh: true });
 }
 
 /** The viewer's user row; a live token whose user is gone counts as an invalid token. */

@@ -104,10 +104,12 @@ export class ExternalAccounts implements SignInMethodSource {
   private async signInOnce(tx: Tx, provider: Provider, profile: ProviderProfile): Promise<AccountOutcome> {
     const methods: AuthMethod[] = ['fed', ...profile.amr.filter((method) => method !== 'fed')];
     const at = new Date(this.now());
-    const known = await tx.em.findOne(ExternalIdentity, { provider: provider.id, subject: profile.subject });
-    // The account's row (shared) before the identity's is written: the order an unlink or a reclaim
-    // locks them in, so the two cannot deadlock.
-    const owner = known && (await tx.em.findOne(User, { id: known.user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
+    const seen = await tx.em.findOne(ExternalIdentity, { provider: provider.id, subject: profile.subject }, { fields: ['id', 'user'] });
+    // The account's row (shared) before the identity's, the order an unlink or a reclaim locks them
+    // in, so the two cannot deadlock; then the identity again, as it is once they have committed: one
+    // they removed meanwhile signs in to nothing.
+    const owner = seen && (await tx.em.findOne(User, { id: seen.user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
+    const known = owner && (await tx.em.findOne(ExternalIdentity, { id: seen.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }));
     if (known && owner) {
       known.lastUsedAt = at;
       if (profile.email) known.email = profile.email;

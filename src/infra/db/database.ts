@@ -21,7 +21,27 @@ export async function openMigratedDatabase(
   logger: Logger,
   /** Fails the serving pool's requests fast while PostgreSQL is down (not used for embedded PGlite). */
   breaker?: DependencyBreaker,
+  /**
+   * `require`: migrate nothing, and refuse a database that is not at this version's schema (an
+   * operator's command run from another version than the instances serving it must not migrate them).
+   */
+  migrations: 'apply' | 'require' = 'apply',
 ): Promise<MikroORM> {
+  if (migrations === 'require') {
+    const orm = await MikroORM.init(buildOrmOptions(settings, logger));
+    try {
+      const pending = await orm.getMigrator().getPendingMigrations();
+      if (pending.length > 0) {
+        throw new Error(
+          `the database is not at this version's schema (${pending.length} migration(s) pending): run the command from the version that serves it, or start this version's service first`,
+        );
+      }
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
+    return orm;
+  }
   if (usesEmbeddedDatabase(settings)) {
     const orm = await MikroORM.init(buildOrmOptions(settings, logger));
     try {

@@ -46,6 +46,8 @@ export class MailDelivery implements MailOutbox {
   private running: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** Only a started loop looks for mail; an operator's command leaves its mail to the serving instances. */
+  private started = false;
   private readonly reportFailure: (error: unknown) => void;
 
   constructor(
@@ -73,12 +75,13 @@ export class MailDelivery implements MailOutbox {
 
   /** Starts looking for due messages every poll interval. */
   start(): void {
+    this.started = true;
     this.schedule(0);
   }
 
   /** Something was just queued: look now rather than at the next poll. */
   nudge(): void {
-    if (this.closed) return;
+    if (this.closed || !this.started) return;
     if (this.running) this.again = true;
     else this.schedule(0);
   }
