@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, RESULTS, startDemoSite, type DemoSite } from '../helpers/demoPage';
+import { launchChromium, pageState, registerOnPage, RESULTS, startDemoSite, type DemoSite } from '../helpers/demoPage';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 import { addVirtualAuthenticator } from '../helpers/virtualAuthenticator';
 
@@ -32,7 +32,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-const state = (page: Page, value: 'signed-in' | 'signed-out' | 'second-factor') => page.waitForSelector(`body[data-state="${value}"]`);
+const state = pageState;
 const passkeyCount = (n: number) => `document.querySelectorAll('#passkeys li').length === ${n}`;
 
 async function open(): Promise<Page> {
@@ -118,12 +118,7 @@ describe('passkeys in examples/web, Chromium with a virtual authenticator', () =
     const page = await open();
     const tokens = tokensOf(page);
     await addVirtualAuthenticator(page);
-    await page.fill('#register [name=email]', user.email);
-    await page.fill('#register [name=password]', user.password);
-    await page.fill('#register [name=firstName]', user.firstName);
-    await page.fill('#register [name=lastName]', user.lastName);
-    await page.click('#register button');
-    await state(page, 'signed-in');
+    await registerOnPage(page, user);
     await page.click('#passkey-add');
     await page.waitForFunction(passkeyCount(1));
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, RESULTS, startDemoSite, type DemoSite } from '../helpers/demoPage';
+import { launchChromium, pageState, registerOnPage, RESULTS, startDemoSite, type DemoSite } from '../helpers/demoPage';
 import { startOidcProvider, type OidcTestUser, type TestOidcProvider } from '../helpers/oidcProvider';
 import { newUser, startTestApp, type TestApp } from '../helpers/testApp';
 
@@ -60,7 +60,7 @@ async function open(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-const state = (page: Page, value: 'signed-in' | 'signed-out' | 'second-factor') => page.waitForSelector(`body[data-state="${value}"]`);
+const state = pageState;
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -77,12 +77,7 @@ describe('examples/web in Chromium, page and API on different ports', () => {
     const page = await open(context);
     await state(page, 'signed-out');
 
-    await page.fill('#register [name=email]', user.email);
-    await page.fill('#register [name=password]', user.password);
-    await page.fill('#register [name=firstName]', user.firstName);
-    await page.fill('#register [name=lastName]', user.lastName);
-    await page.click('#register button');
-    await state(page, 'signed-in');
+    await registerOnPage(page, user);
     expect(await text(page, '#email')).toContain(user.email);
 
     // The refresh token is a cookie no script can read, sent only to the API's GraphQL path; the page
@@ -140,12 +135,7 @@ describe('examples/web in Chromium, page and API on different ports', () => {
     const context = await browser.newContext();
     const page = await open(context);
     await state(page, 'signed-out');
-    await page.fill('#register [name=email]', user.email);
-    await page.fill('#register [name=password]', user.password);
-    await page.fill('#register [name=firstName]', user.firstName);
-    await page.fill('#register [name=lastName]', user.lastName);
-    await page.click('#register button');
-    await state(page, 'signed-in');
+    await registerOnPage(page, user);
     expect(await text(page, '#totp-status')).toMatch(/^Off/);
     expect(await page.locator('#totp-disable').isVisible()).toBe(false);
 

@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { CHROMIUM_PATH } from './services';
+import type { newUser } from './testApp';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Where browser tests keep their screenshots. */
@@ -70,4 +71,17 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Waits until the page says which state it is in (`body[data-state]`). */
+export const pageState = (page: Page, value: 'signed-in' | 'signed-out' | 'second-factor') => page.waitForSelector(`body[data-state="${value}"]`);
+
+/** Fills in and sends the page's registration form, and waits until it shows the user signed in. */
+export async function registerOnPage(page: Page, user: ReturnType<typeof newUser>): Promise<void> {
+  await page.fill('#register [name=email]', user.email);
+  await page.fill('#register [name=password]', user.password);
+  await page.fill('#register [name=firstName]', user.firstName);
+  await page.fill('#register [name=lastName]', user.lastName);
+  await page.click('#register button');
+  await pageState(page, 'signed-in');
 }
