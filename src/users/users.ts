@@ -12,8 +12,9 @@ import { User } from './User';
  * user row still waits for every such reference, as it must.
  */
 export async function lockUser(em: EntityManager, userId: string): Promise<User | null> {
-  const locked = await em.execute<Array<{ id: string }>>('select id from users where id = ? for no key update', [userId]);
-  return locked.length === 0 ? null : em.findOne(User, { id: userId }, { refresh: true });
+  // One round trip: the locked row, mapped (and refreshed in the identity map) as findOne would.
+  const [row] = await em.execute<Array<Record<string, unknown>>>('select * from users where id = ? for no key update', [userId]);
+  return row ? em.map(User, row) : null;
 }
 
 /** The viewer's user row; a live token whose user is gone counts as an invalid token. */

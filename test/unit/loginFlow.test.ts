@@ -32,7 +32,7 @@ function fakes(verified: boolean, options: { secondFactors?: string[] } = {}) {
     },
   } as unknown as SessionService;
   const tx = {
-    em: { findOne: async () => user, execute: async () => [{ id: user.id }] },
+    em: { findOne: async () => user, execute: async () => [{ id: user.id }], map: () => user },
     origin: { at: new Date(clock), context: { requestId: 'r', client: {} } },
     publish: async (event: AccountEvent) => void steps.push(`publish ${event.type}`),
   } as unknown as Tx;
