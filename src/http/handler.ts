@@ -257,10 +257,17 @@ function routeOf(method: string | undefined, path: string, router: Router): stri
 export function metricsHandler(metrics: Metrics): Handler {
   return (req, res) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') return sendError(res, 404, 'NOT_FOUND', 'Not found.');
-    res.setHeader('content-type', metrics.registry.contentType);
-    metrics.registry.metrics().then(
-      (body) => res.end(body),
-      () => sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.'),
-    );
+    void serveMetrics(res, metrics);
   };
+}
+
+/** The Prometheus text of every metric; a failure to collect them is a plain 500. */
+export async function serveMetrics(res: ServerResponse, metrics: Metrics): Promise<void> {
+  try {
+    const body = await metrics.registry.metrics();
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(body);
+  } catch {
+    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+  }
 }

@@ -1,5 +1,5 @@
 import type { Metrics } from '../infra/metrics';
-import { sendJson } from './handler';
+import { sendJson, serveMetrics } from './handler';
 import type { Route } from './router';
 
 /** Per dependency, "up" or "down": no versions, hosts or error text. */
@@ -30,10 +30,7 @@ export function probeRoutes(readiness: () => Promise<Readiness>, metrics: Metric
           {
             method: 'GET' as const,
             path: '/metrics',
-            handle: async (_req: unknown, res: import('node:http').ServerResponse) => {
-              res.setHeader('content-type', metrics.registry.contentType);
-              res.end(await metrics.registry.metrics());
-            },
+            handle: (_req: unknown, res: import('node:http').ServerResponse) => serveMetrics(res, metrics),
           },
         ]
       : []),
