@@ -6,7 +6,7 @@ import { failure, failures, type Failure, type RateLimited } from '../core/resul
 import type { Transactions } from '../core/Transactions';
 import type { SessionService, SignedIn } from '../sessions/SessionService';
 import { User } from '../users/User';
-import { lockUser } from '../users/users';
+import { lockUser, lockUserByEmail } from '../users/users';
 import type { SecondFactor, SecondFactorMethod, SecondFactorTickets, TicketState } from './SecondFactors';
 import { TICKET_ATTEMPTS } from './SecondFactors';
 
@@ -223,8 +223,7 @@ export class LoginFlow {
    */
   async resetSecondFactors(ctx: ServiceContext, email: string): Promise<{ found: boolean; removed: number }> {
     return this.transactions.run(ctx, async (tx) => {
-      const found = await tx.em.findOne(User, { email });
-      const user = found && (await lockUser(tx.em, found.id));
+      const user = await lockUserByEmail(tx.em, email);
       if (!user) return { found: false, removed: 0 };
       let removed = 0;
       for (const factor of this.secondFactors) removed += await factor.forgetAll(tx.em, user.id);

@@ -11,9 +11,18 @@ import { User } from './User';
  * (a security log entry) deadlocks with one holding the user and waiting for that row. Deleting the
  * user row still waits for every such reference, as it must.
  */
-export async function lockUser(em: EntityManager, userId: string): Promise<User | null> {
+export function lockUser(em: EntityManager, userId: string): Promise<User | null> {
+  return lockUserWhere(em, 'id', userId);
+}
+
+/** `lockUser` for the account with this (normalised) address, found and locked in one statement. */
+export function lockUserByEmail(em: EntityManager, email: string): Promise<User | null> {
+  return lockUserWhere(em, 'email', email);
+}
+
+async function lockUserWhere(em: EntityManager, column: 'id' | 'email', value: string): Promise<User | null> {
   // One round trip: the locked row, mapped (and refreshed in the identity map) as findOne would.
-  const [row] = await em.execute<Array<Record<string, unknown>>>('select * from users where id = ? for no key update', [userId]);
+  const [row] = await em.execute<Array<Record<string, unknown>>>(`select * from users where ${column} = ? for no key update`, [value]);
   return row ? em.map(User, row) : null;
 }
 

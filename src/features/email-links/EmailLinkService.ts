@@ -11,7 +11,7 @@ import { checkEmail, collect, ok } from '../../core/validation';
 import type { ReAuthenticator, ReauthProof } from '../../login/ReAuthenticator';
 import type { LinkTokens } from '../../users/LinkTokens';
 import { User } from '../../users/User';
-import { lockUser, viewerUser } from '../../users/users';
+import { lockUser, lockUserByEmail, viewerUser } from '../../users/users';
 import { checkGivenPassword } from '../password/rules';
 import type { EmailLinkSettings } from './config';
 import { emailLinkMail } from './templates';
@@ -75,8 +75,7 @@ export class EmailLinkService {
     if (checked.ok) {
       this.afterAnswer.run('verification request', () =>
         this.transactions.run(ctx, async (tx) => {
-          const found = await tx.em.findOne(User, { email: checked.value });
-          const user = found && (await lockUser(tx.em, found.id));
+          const user = await lockUserByEmail(tx.em, checked.value);
           if (user && !user.emailVerified) await this.sendVerification(tx, user);
         }),
       );

@@ -9,7 +9,7 @@ import { checkName, lengthOf, NAME_MAX } from '../../core/validation';
 import type { AuthMethod, LoginFlow, LoginOutcome } from '../../login/LoginFlow';
 import { lastSignInMethod, type LastSignInMethod, type SignInMethod, type SignInMethods, type SignInMethodSource } from '../../login/SignInMethods';
 import { User } from '../../users/User';
-import { lockUser, viewerUser } from '../../users/users';
+import { lockUserByEmail, viewerUser } from '../../users/users';
 import { ExternalIdentity } from './ExternalIdentity';
 import type { ProviderProfile } from './providers/IdentityProviderClient';
 
@@ -117,9 +117,8 @@ export class ExternalAccounts implements SignInMethodSource {
     }
     if (!profile.email) return noVerifiedEmail(provider);
 
-    const found = await tx.em.findOne(User, { email: profile.email });
     // Locked, so the account cannot be deleted, or lose its last way in, while it is being linked.
-    const local = found && (await lockUser(tx.em, found.id));
+    const local = await lockUserByEmail(tx.em, profile.email);
     if (local) {
       if (!profile.emailVerified || !local.emailVerified) {
         const kinds = (await this.signInMethods.of(tx.em, local.id)).map((method) => method.kind);

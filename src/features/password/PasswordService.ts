@@ -15,7 +15,7 @@ import type { SignInMethod, SignInMethodSource } from '../../login/SignInMethods
 import type { SessionService } from '../../sessions/SessionService';
 import { LinkTokens } from '../../users/LinkTokens';
 import { User } from '../../users/User';
-import { lockUser, viewerUser } from '../../users/users';
+import { lockUser, lockUserByEmail, viewerUser } from '../../users/users';
 import { PasswordCredential } from './PasswordCredential';
 import type { PasswordHasher } from './PasswordHasher';
 import { checkGivenPassword, checkNewPassword } from './rules';
@@ -310,8 +310,7 @@ export class PasswordService implements ReauthFactor, SignInMethodSource {
   private async sendPasswordReset(ctx: ServiceContext, email: string): Promise<void> {
     const ttl = this.settings.resetTtlSeconds;
     await this.transactions.run(ctx, async (tx: Tx) => {
-      const found = await tx.em.findOne(User, { email });
-      const user = found && (await lockUser(tx.em, found.id));
+      const user = await lockUserByEmail(tx.em, email);
       // Someone asking again and again must not flood the owner's inbox.
       if (!user || (await this.linkTokens.issuedSince(tx.em, user.id, 'reset_password', new Date(this.now() - RESET_COOLDOWN_MS)))) return;
       const token = await this.linkTokens.issue(tx.em, user, 'reset_password', user.email, ttl);
