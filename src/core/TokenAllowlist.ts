@@ -15,8 +15,6 @@ export interface TokenAllowlist {
   revokeSession(userId: string, sessionId: string): Promise<number>;
   /** Revokes every live token of the user in one call; returns how many were live. */
   revokeAllForUser(userId: string): Promise<number>;
-  /** Answers when the store is reachable (for readiness checks). */
-  ping(): Promise<void>;
 }
 
 /** What the profile cache holds for a user: the profile as stored, and the cache's generation. */

@@ -184,12 +184,6 @@ export class SessionService {
     return sessions.map((session) => session.id);
   }
 
-  /** Whether a session is live: not ended, not past its idle or absolute limit. */
-  async isLive(em: EntityManager, sessionId: string): Promise<boolean> {
-    const session = await em.findOne(Session, { id: sessionId });
-    return !!session && this.isActive(session);
-  }
-
   /**
    * Deletes sessions that ended more than a day ago (their refresh tokens go with them), so the table
    * does not grow without bound. Run periodically.

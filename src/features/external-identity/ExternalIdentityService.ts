@@ -9,7 +9,7 @@ import { failure, failures, isFailure, type Failure, type FieldProblem, type Inv
 import type { Logger } from '../../infra/logger';
 import type { SecondFactorRequired } from '../../login/LoginFlow';
 import type { SignedIn } from '../../sessions/SessionService';
-import type { AccountLinkRequired, ExternalAccounts, ExternalIdentityLinked, IdentityTaken, NoVerifiedEmail } from './ExternalAccounts';
+import type { AccountLinkRequired, ExternalAccounts, ExternalIdentityLinked, IdentityTaken } from './ExternalAccounts';
 import type { ExternalIdentity } from './ExternalIdentity';
 import type { FlowPurpose, FlowState, FlowStates } from './FlowStates';
 import { FLOW_TTL_SECONDS } from './FlowStates';

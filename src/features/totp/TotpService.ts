@@ -6,7 +6,6 @@ import type { ServiceContext, ViewerContext } from '../../core/context';
 import { declareCredentialEvent } from '../../core/credentialEvents';
 import { NotAllowedNowError } from '../../core/errors';
 import { requireRecentSignIn } from '../../login/recentSignIn';
-import type { Tx } from '../../core/events';
 import type { RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
 import type { SecretBox } from '../../infra/crypto/SecretBox';

@@ -38,8 +38,6 @@ export class MemoryTokenAllowlist implements TokenAllowlist {
     return this.revokeWhere(userId, () => true);
   }
 
-  async ping(): Promise<void> {}
-
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.byUser.clear();

@@ -38,7 +38,7 @@ export class RedisTokenAllowlist implements TokenAllowlist {
   private readonly call: ResilientRedis['run'];
 
   constructor(
-    private readonly redis: ResilientRedis,
+    redis: ResilientRedis,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
   ) {
@@ -82,10 +82,6 @@ export class RedisTokenAllowlist implements TokenAllowlist {
       }),
     );
     return Number(revoked);
-  }
-
-  ping(): Promise<void> {
-    return this.redis.ping();
   }
 
   private tokenKey(userId: string, jti: string): string {
