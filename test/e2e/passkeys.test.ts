@@ -43,15 +43,25 @@ async function open(): Promise<Page> {
   return page;
 }
 
-/** The access tokens the page received, newest last: to read the `amr` the service gave each sign-in. */
-function tokensOf(page: Page): string[] {
+/** The access tokens the page receives: to read the `amr` the service gave each sign-in. */
+function tokensOf(page: Page) {
   const tokens: string[] = [];
   page.on('response', async (response) => {
     if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
     const text = await response.text().catch(() => '');
     for (const match of text.matchAll(/"accessToken":"([^"]+)"/g)) tokens.push(match[1]!);
   });
-  return tokens;
+  return {
+    /** How many so far: take it before an action that signs in, and pass it to `after`. */
+    get count() {
+      return tokens.length;
+    },
+    /** The newest token once one arrived after the first `seen` (bodies are read asynchronously). */
+    async after(seen: number): Promise<string> {
+      await expect.poll(() => tokens.length).toBeGreaterThan(seen);
+      return tokens.at(-1)!;
+    },
+  };
 }
 
 describe('passkeys in examples/web, Chromium with a virtual authenticator', () => {
@@ -78,10 +88,11 @@ describe('passkeys in examples/web, Chromium with a virtual authenticator', () =
     await page.click('#logout');
     await state(page, 'signed-out');
     // Usernameless: no address typed; the passkey says whose account it is.
+    const beforeUsernameless = tokens.count;
     await page.click('#passkey-login');
     await state(page, 'signed-in');
     expect(await page.locator('#email').textContent()).toContain(user.email);
-    expect(decodeJwt(tokens.at(-1)!).amr).toEqual(['hwk', 'user']);
+    expect(decodeJwt(await tokens.after(beforeUsernameless)).amr).toEqual(['hwk', 'user']);
 
     // A second device: the laptop's authenticator goes (it would refuse a second passkey for an
     // account it serves), a phone's synced passkey store comes.
@@ -105,9 +116,10 @@ describe('passkeys in examples/web, Chromium with a virtual authenticator', () =
     await page.waitForFunction(`document.getElementById('status').textContent.startsWith('This is the last way to sign in')`);
     await page.click('#logout');
     await state(page, 'signed-out');
+    const beforeSynced = tokens.count;
     await page.click('#passkey-login');
     await state(page, 'signed-in');
-    expect(decodeJwt(tokens.at(-1)!).amr).toEqual(['swk', 'user']);
+    expect(decodeJwt(await tokens.after(beforeSynced)).amr).toEqual(['swk', 'user']);
     expect((await phone.credentials())[0]).toMatchObject({ backupEligibility: true, signCount: 2 });
     await page.screenshot({ path: path.join(RESULTS, 'web-passkey-signed-in.png'), fullPage: true });
     await page.context().close();
@@ -128,9 +140,10 @@ describe('passkeys in examples/web, Chromium with a virtual authenticator', () =
     await page.fill('#login [name=password]', user.password);
     await page.click('#login button');
     await state(page, 'second-factor');
+    const beforeSecondStep = tokens.count;
     await page.click('#second-factor-passkey');
     await state(page, 'signed-in');
-    expect(decodeJwt(tokens.at(-1)!).amr).toEqual(['pwd', 'hwk', 'user']);
+    expect(decodeJwt(await tokens.after(beforeSecondStep)).amr).toEqual(['pwd', 'hwk', 'user']);
     await page.context().close();
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpReceiver } from '../helpers/SmtpReceiver';
-import { LOGIN, LOGOUT, newUser, REGISTER, startTestApp, type TestApp } from '../helpers/testApp';
+import { confirmAddress, LOGIN, LOGOUT, newUser, REGISTER, startTestApp, type TestApp } from '../helpers/testApp';
 
 const EVENTS = /* GraphQL */ `
   query Events($first: Int, $after: String) {
@@ -89,6 +89,16 @@ describe("the viewer's security log", () => {
     }
   });
 
+  it('records a verified address and signing out everywhere', async () => {
+    const input = newUser();
+    const { accessToken } = (await gql(REGISTER, { input })).data.register;
+    await confirmAddress(t.gql, smtp, input.email);
+    expect((await gql('mutation { logoutEverywhere }', {}, accessToken)).data.logoutEverywhere).toBe(true);
+    const again = (await gql(LOGIN, { email: input.email, password: input.password })).data.login;
+    const types = (await gql(EVENTS, { first: 50 }, again.accessToken)).data.me.securityEvents.edges.map((edge: { node: { type: string } }) => edge.node.type);
+    expect(types).toEqual(['SIGNED_IN', 'SIGNED_OUT_EVERYWHERE', 'EMAIL_VERIFIED', 'SIGNED_IN', 'REGISTERED']);
+  });
+
   it('is only the viewer\'s, and needs a token', async () => {
     const other = (await gql(REGISTER, { input: newUser() })).data.register;
     const mine = (await gql(REGISTER, { input: newUser() })).data.register;
@@ -146,7 +156,10 @@ describe("the viewer's security log", () => {
     const { accessToken } = (await gql(REGISTER, { input: newUser() })).data.register;
     expect((await gql(EVENTS, {}, accessToken)).data.me.securityEvents.edges.length).toBe(2);
     clock += 31 * 86400_000;
+    // Entries younger than the retention stay.
+    const newer = (await gql(REGISTER, { input: newUser() })).data.register.accessToken as string;
     await t.app.runTasks();
+    expect((await gql(EVENTS, {}, newer)).data.me.securityEvents.edges.length).toBe(2);
     const fresh = (await gql(LOGIN, { email: 'nobody@example.com', password: 'whatever it is' })).data.login;
     expect(fresh.__typename).toBe('InvalidCredentialsError');
     const { rows } = await t.db.query('select count(*)::int as n from security_events where created_at < $1', [new Date(clock - 30 * 86400_000)]);
