@@ -169,6 +169,7 @@ describe('refusals', () => {
     };
     const [used, usedElsewhere] = [await answered(t.gql), await answered(other.gql)];
     const sessions = await sessionCount(input.email);
+    const challenges: string[] = [];
     const refusals: Array<[string, () => Promise<any>]> = [
       ['another origin', () => signIn(authenticator, { origin: 'https://evil.example' })],
       ['another RP ID', () => signIn(authenticator, { rpId: 'evil.example' })],
@@ -182,6 +183,7 @@ describe('refusals', () => {
       ['an unknown account named', () => signIn(authenticator, { email: 'nobody.here@example.com' })],
       ['another challenge', async () => {
         const [first, second] = [await data(t.gql, START_LOGIN), await data(t.gql, START_LOGIN)];
+        challenges.push(first.options.challenge, second.options.challenge);
         return data(t.gql, FINISH_LOGIN, { c: second.challengeId, r: await authenticator.get(first.options) });
       }],
       ['a used challenge', () => data(t.gql, FINISH_LOGIN, used)],
@@ -214,6 +216,9 @@ describe('refusals', () => {
     expect(await sessionCount(input.email)).toBe(sessions);
     const failed = (await eventTypes((await signIn(authenticator)).accessToken)).filter((type: string) => type === 'SIGN_IN_FAILED');
     expect(failed.length).toBeGreaterThanOrEqual(6);
+    // The reasons are logged, but not the challenges the library's messages quote.
+    expect(t.logs.join('\n')).toContain('passkey refused');
+    for (const challenge of challenges) expect(t.logs.join('\n')).not.toContain(challenge);
   });
 
   it('refuses a bad registration the same way, adding nothing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PasskeyChallenges } from '../../src/features/passkeys/PasskeyChallenges';
 import { userHandle } from '../../src/features/passkeys/PasskeyAssertions';
-import { amrOf, RelyingParty } from '../../src/features/passkeys/RelyingParty';
+import { amrOf, reasonOf, RelyingParty } from '../../src/features/passkeys/RelyingParty';
 import { MemoryEphemeralStore } from '../../src/infra/memory/MemoryEphemeralStore';
 
 describe('passkey challenges', () => {
@@ -70,5 +70,12 @@ describe('passkey sign-ins', () => {
       const stored = { credentialId: 'x', publicKey: Buffer.alloc(0), counter: 0, transports: [], deviceType: 'singleDevice' as const };
       expect((await party.verifyAssertion(response, 'AAAA', stored, true)).kind).toBe('refused');
     }
+  });
+});
+
+describe('reasonOf', () => {
+  it('keeps the reason of a refusal and drops the values it quotes', () => {
+    const error = new Error('Unexpected authentication response challenge "Y2xpZW50", expected "c2VydmVy"');
+    expect(reasonOf(error)).toBe('Unexpected authentication response challenge "…", expected "…"');
   });
 });

@@ -221,6 +221,11 @@ function refused(reason: string): { kind: 'refused'; reason: string } {
   return { kind: 'refused', reason };
 }
 
-function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+/**
+ * The library's reason, for the log: its messages quote what they compared, and a challenge mismatch
+ * quotes the server's challenge (`... challenge "<got>", expected "<ours>"`). Quoted values are cut
+ * out, so no challenge, origin or id a client sent reaches a log line.
+ */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/"[^"]*"/g, '"…"').slice(0, 200);
 }
