@@ -21,15 +21,14 @@ export interface ReauthProof {
 export interface ReauthFactor {
   /** Whether the proof offers this factor. */
   offered(proof: ReauthProof): boolean;
-  /** Whether the user has this factor at all (a passkey-only account has no password). */
-  enrolled(user: User): Promise<boolean>;
   /** Whether the offered factor is right for this user (a one-time code is used up by it). */
   verify(ctx: ViewerContext, user: User, proof: ReauthProof): Promise<boolean>;
   /**
-   * When the account has this factor, a recent sign-in does not stand in for it: a password, which its
-   * owner can always type. Accounts without one may rely on a recent sign-in instead.
+   * Only for a factor its owner can always offer (a password, which they can always type): whether the
+   * user has it (a passkey-only account has no password). While they do, a recent sign-in does not
+   * stand in for it; accounts without such a factor may rely on a recent sign-in instead.
    */
-  readonly rulesOutRecentSignIn: boolean;
+  rulesOutRecentSignIn?(user: User): Promise<boolean>;
   /** What to say when the offered factor is wrong. */
   readonly wrongMessage: string;
 }
@@ -62,9 +61,8 @@ export class ReAuthenticator {
   async verify(ctx: ViewerContext, user: User, proof: ReauthProof): Promise<ReauthRefusal | null> {
     const offered = this.factors.filter((factor) => factor.offered(proof));
     if (offered.length === 0) {
-      const required = this.factors.filter((factor) => factor.rulesOutRecentSignIn);
-      const enrolled = await Promise.all(required.map((factor) => factor.enrolled(user)));
-      if (!enrolled.includes(true) && this.signedInRecently(ctx)) return null;
+      const ruledOut = await Promise.all(this.factors.map((factor) => factor.rulesOutRecentSignIn?.(user) ?? false));
+      if (!ruledOut.includes(true) && this.signedInRecently(ctx)) return null;
       return failure('INVALID_CREDENTIALS', 'Confirm it is you with your current password, a one-time code or a passkey.');
     }
     // Counted before anything is checked, so a blocked guess costs no work and reveals nothing.

@@ -136,9 +136,8 @@ describe('ReAuthenticator', () => {
   const user = { id: 'u1' } as User;
   const password = (enrolled: boolean): ReauthFactor => ({
     offered: (proof) => proof.password !== undefined,
-    enrolled: async () => enrolled,
     verify: async (_ctx, _user, proof) => proof.password === 'right',
-    rulesOutRecentSignIn: true,
+    rulesOutRecentSignIn: async () => enrolled,
     wrongMessage: 'The current password is not correct.',
   });
   const make = (factor: ReauthFactor) => {

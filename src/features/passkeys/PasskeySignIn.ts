@@ -129,16 +129,10 @@ export class PasskeySignIn implements SecondFactor, ReauthFactor {
 
   // A factor of the re-authenticator: a fresh assertion, with user verification, stands in for the password.
 
-  /** A passkey-only account has nothing else to confirm with; one with a password may use either. */
-  readonly rulesOutRecentSignIn = false;
   readonly wrongMessage = 'The passkey could not be verified.';
 
   offered(proof: ReauthProof): boolean {
     return proof.passkey !== undefined;
-  }
-
-  async enrolled(user: User): Promise<boolean> {
-    return (await this.orm.em.fork().count(Passkey, { user: user.id })) > 0;
   }
 
   async verify(ctx: ViewerContext, user: User, proof: ReauthProof): Promise<boolean> {

@@ -282,14 +282,14 @@ export class PasswordService implements ReauthFactor, SignInMethodSource {
 
   // The password as a factor of the re-authenticator.
 
-  readonly rulesOutRecentSignIn = true;
   readonly wrongMessage = 'The current password is not correct.';
 
   offered(proof: ReauthProof): boolean {
     return proof.password !== undefined;
   }
 
-  async enrolled(user: User): Promise<boolean> {
+  /** A password can always be typed: while the account has one, a recent sign-in does not stand in for it. */
+  async rulesOutRecentSignIn(user: User): Promise<boolean> {
     return (await this.orm.em.fork().count(PasswordCredential, { user: user.id })) > 0;
   }
 

@@ -254,15 +254,10 @@ export class TotpService implements SecondFactor, ReauthFactor {
 
   // A factor of the re-authenticator: a code confirms a sensitive change.
 
-  readonly rulesOutRecentSignIn = false;
   readonly wrongMessage = 'The code is not correct.';
 
   offered(proof: ReauthProof): boolean {
     return proof.code !== undefined;
-  }
-
-  async enrolled(user: User): Promise<boolean> {
-    return (await this.orm.em.fork().count(TotpCredential, { user: user.id, enabledAt: { $ne: null } })) > 0;
   }
 
   verify(ctx: ViewerContext, user: User, proof: ReauthProof): Promise<boolean> {
