@@ -12,17 +12,26 @@ import { User } from './User';
  * user row still waits for every such reference, as it must.
  */
 export function lockUser(em: EntityManager, userId: string): Promise<User | null> {
-  return lockUserWhere(em, 'id', userId);
+  return lockedUser(em, 'id', userId, 'no key update');
 }
 
 /** `lockUser` for the account with this (normalised) address, found and locked in one statement. */
 export function lockUserByEmail(em: EntityManager, email: string): Promise<User | null> {
-  return lockUserWhere(em, 'email', email);
+  return lockedUser(em, 'email', email, 'no key update');
 }
 
-async function lockUserWhere(em: EntityManager, column: 'id' | 'email', value: string): Promise<User | null> {
+/**
+ * The user's row under a shared lock, for a sign-in about to open a session: it waits for a change
+ * holding `lockUser` and keeps one from starting until commit, while other sign-ins share it. Taken
+ * before the credential's row, the order every change locks them in (the other way round deadlocks).
+ */
+export function shareLockUser(em: EntityManager, userId: string): Promise<User | null> {
+  return lockedUser(em, 'id', userId, 'share');
+}
+
+async function lockedUser(em: EntityManager, column: 'id' | 'email', value: string, mode: 'no key update' | 'share'): Promise<User | null> {
   // One round trip: the locked row, mapped (and refreshed in the identity map) as findOne would.
-  const [row] = await em.execute<Array<Record<string, unknown>>>(`select * from users where ${column} = ? for no key update`, [value]);
+  const [row] = await em.execute<Array<Record<string, unknown>>>(`select * from users where ${column} = ? for ${mode}`, [value]);
   return row ? em.map(User, row) : null;
 }
 

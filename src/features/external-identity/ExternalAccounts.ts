@@ -9,7 +9,7 @@ import { checkName, lengthOf, NAME_MAX } from '../../core/validation';
 import type { AuthMethod, LoginFlow, LoginOutcome } from '../../login/LoginFlow';
 import { lastSignInMethod, type LastSignInMethod, type SignInMethod, type SignInMethods, type SignInMethodSource } from '../../login/SignInMethods';
 import { User } from '../../users/User';
-import { lockUserByEmail, viewerUser } from '../../users/users';
+import { lockUserByEmail, shareLockUser, viewerUser } from '../../users/users';
 import { ExternalIdentity } from './ExternalIdentity';
 import type { ProviderProfile } from './providers/IdentityProviderClient';
 
@@ -108,7 +108,7 @@ export class ExternalAccounts implements SignInMethodSource {
     // The account's row (shared) before the identity's, the order an unlink or a reclaim locks them
     // in, so the two cannot deadlock; then the identity again, as it is once they have committed: one
     // they removed meanwhile signs in to nothing.
-    const owner = seen && (await tx.em.findOne(User, { id: seen.user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
+    const owner = seen && (await shareLockUser(tx.em, seen.user.id));
     const known = owner && (await tx.em.findOne(ExternalIdentity, { id: seen.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }));
     if (known && owner) {
       known.lastUsedAt = at;

@@ -5,7 +5,8 @@ import type { Tx } from '../../core/events';
 import { failure, type Failure } from '../../core/results';
 import type { Logger } from '../../infra/logger';
 import type { AuthMethod } from '../../login/LoginFlow';
-import { User } from '../../users/User';
+import type { User } from '../../users/User';
+import { shareLockUser } from '../../users/users';
 import type { ChallengeState } from './PasskeyChallenges';
 import { Passkey } from './Passkey';
 import { amrOf, credentialIdOf, userHandleOf, type RelyingParty } from './RelyingParty';
@@ -87,7 +88,7 @@ export class PasskeyAssertions {
     // round, this (holding the passkey, needing the account's row for the session it opens) and a
     // removal (holding the account, needing the passkey) deadlock.
     const found = credentialId ? await tx.em.findOne(Passkey, { credentialId }, { fields: ['id', 'user'] }) : null;
-    const user = found && (await tx.em.findOne(User, { id: found.user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
+    const user = found && (await shareLockUser(tx.em, found.user.id));
     const passkey = user && (await tx.em.findOne(Passkey, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }));
     if (!user || !passkey) return refuse('unknown credential');
     // Another account's credential: the attempt says nothing about this account, nor about that one.

@@ -15,7 +15,7 @@ import type { SignInMethod, SignInMethodSource } from '../../login/SignInMethods
 import type { SessionService } from '../../sessions/SessionService';
 import { LinkTokens } from '../../users/LinkTokens';
 import { User } from '../../users/User';
-import { lockUser, lockUserByEmail, viewerUser } from '../../users/users';
+import { lockUser, lockUserByEmail, shareLockUser, viewerUser } from '../../users/users';
 import { PasswordCredential } from './PasswordCredential';
 import type { PasswordHasher } from './PasswordHasher';
 import { checkGivenPassword, checkNewPassword } from './rules';
@@ -153,7 +153,7 @@ export class PasswordService implements ReauthFactor, SignInMethodSource {
       // account's row first, then the password, the order in which a change or reset locks them: the
       // other way round, this sign-in (holding the password, needing the account's row for the new
       // session's foreign key) and a change (holding the account, needing the password) deadlock.
-      const signingIn = await tx.em.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+      const signingIn = await shareLockUser(tx.em, user.id);
       const current = signingIn && (await tx.em.findOne(PasswordCredential, { user: user.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true }));
       if (!current || !signingIn || current.passwordHash !== verifiedHash) return failures.invalidCredentials();
       return this.loginFlow.complete(tx, signingIn, { methods: ['pwd'] });
