@@ -6,6 +6,7 @@ import { TICKET, VerifySecondFactorResult } from '../../../graphql/types/secondF
 import { UserType } from '../../../graphql/types/UserType';
 import { AsViewer, RequiresViewer } from '../../../graphql/viewer';
 import { presentedTicket, SetsRefreshCookie } from '../../sessions/graphql/refreshCookie';
+import type { TotpStatus } from '../TotpService';
 import { ConfirmTotpEnrollmentResult, DisableTotpResult, RegenerateRecoveryCodesResult, TotpEnrollmentType } from './types';
 
 const CODE = 'A 6-digit code from the authenticator app, or an unused recovery code (any case; dashes and spaces optional).';
@@ -78,9 +79,20 @@ export class TotpResolver {
     return (await this.statusOf(user, ctx)).recoveryCodesRemaining;
   }
 
-  /** A user only ever appears to themself; a status is shown to its own account only, whatever comes. */
-  private async statusOf(user: UserType, ctx: RequestContext) {
-    if (user.id !== (await accountOwnerId(ctx))) return { enabled: false, recoveryCodesRemaining: null };
-    return ctx.services.totp.status(user.id);
+  /**
+   * A user only ever appears to themself; a status is shown to its own account only, whatever comes.
+   * Read once per user object: its two fields share it, and a later result (a mutation's) reads afresh.
+   */
+  private statusOf(user: UserType, ctx: RequestContext): Promise<TotpStatus> {
+    let read = statuses.get(user);
+    if (!read) {
+      read = accountOwnerId(ctx).then((owner) =>
+        user.id === owner ? ctx.services.totp.status(user.id) : { enabled: false, recoveryCodesRemaining: null },
+      );
+      statuses.set(user, read);
+    }
+    return read;
   }
 }
+
+const statuses = new WeakMap<UserType, Promise<TotpStatus>>();
