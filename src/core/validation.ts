@@ -52,3 +52,10 @@ export function collect<T extends Record<string, Checked<unknown>>>(
   }
   return { values: values as never, errors };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether an id a client sent can be one of ours at all: anything else is "not found" before a query. */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}

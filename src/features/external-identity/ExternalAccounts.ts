@@ -5,7 +5,7 @@ import { declareCredentialEvent } from '../../core/credentialEvents';
 import type { Tx } from '../../core/events';
 import { failure, type Failure } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
-import { checkName, lengthOf, NAME_MAX } from '../../core/validation';
+import { checkName, lengthOf, NAME_MAX, isUuid } from '../../core/validation';
 import type { AuthMethod, LoginFlow, LoginOutcome } from '../../login/LoginFlow';
 import { lastSignInMethod, type LastSignInMethod, type SignInMethod, type SignInMethods, type SignInMethodSource } from '../../login/SignInMethods';
 import { User } from '../../users/User';
@@ -65,7 +65,6 @@ export interface Provider {
   readonly name: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Concurrent first sign-ins of one identity (or one address) race to insert; the losers start over once. */
 const ATTEMPTS = 3;
 
@@ -166,7 +165,7 @@ export class ExternalAccounts implements SignInMethodSource {
    */
   async unlink(ctx: ViewerContext, id: string): Promise<ExternalIdentityUnlinked | IdentityNotFound | LastSignInMethod> {
     const notFound = failure('EXTERNAL_IDENTITY_NOT_FOUND', 'No linked identity with this id belongs to your account.');
-    if (!UUID.test(id)) return notFound;
+    if (!isUuid(id)) return notFound;
     return this.transactions.run(ctx, async (tx) => {
       const user = await viewerUser(tx.em, ctx.viewer.userId, true);
       const identity = await tx.em.findOne(ExternalIdentity, { id, user: user.id });

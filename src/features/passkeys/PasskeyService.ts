@@ -8,7 +8,7 @@ import { BadArgumentError, NotAllowedNowError, TooManyAttemptsError } from '../.
 import { requireRecentSignIn } from '../../login/recentSignIn';
 import { failure, failures, type Failure, type InvalidInput, type RateLimited } from '../../core/results';
 import type { Transactions } from '../../core/Transactions';
-import { checkEmail, checkName, collect } from '../../core/validation';
+import { checkEmail, checkName, collect, isUuid } from '../../core/validation';
 import type { Logger } from '../../infra/logger';
 import type { LoginFlow, LoginOutcome } from '../../login/LoginFlow';
 import { lastSignInMethod, type LastSignInMethod, type SignInMethod, type SignInMethodSource, type SignInMethods } from '../../login/SignInMethods';
@@ -80,7 +80,6 @@ export interface PasskeyRules {
 
 /** More would be a list nobody can manage, and rows anyone signed in could pile up. */
 export const MAX_PASSKEYS = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Thrown inside a transaction to roll it back: the address belongs to an account already. */
 class EmailTaken extends Error {}
@@ -220,7 +219,7 @@ export class PasskeyService implements SignInMethodSource {
   async rename(ctx: ViewerContext, id: string, name: string): Promise<PasskeyRenamed | PasskeyNotFound | InvalidInput> {
     const named = checkPasskeyName(name);
     if (!named.ok) return failures.invalidInput([named.error]);
-    if (!UUID.test(id)) return passkeyNotFound();
+    if (!isUuid(id)) return passkeyNotFound();
     return this.transactions.run(ctx, async (tx) => {
       const passkey = await tx.em.findOne(Passkey, { id, user: ctx.viewer.userId });
       if (!passkey) return passkeyNotFound();
@@ -237,7 +236,7 @@ export class PasskeyService implements SignInMethodSource {
    */
   async remove(ctx: ViewerContext, id: string): Promise<PasskeyRemoved | PasskeyNotFound | LastSignInMethod> {
     requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'remove a passkey');
-    if (!UUID.test(id)) return passkeyNotFound();
+    if (!isUuid(id)) return passkeyNotFound();
     return this.transactions.run(ctx, async (tx) => {
       // The user's row first: two removals of an account's last two ways run one after the other, so
       // the second sees the first gone.

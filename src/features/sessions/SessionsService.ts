@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { isUuid } from '../../core/validation';
 import type { AttemptLimits, LimitRule } from '../../core/AttemptLimits';
 import type { ServiceContext, ViewerContext } from '../../core/context';
 import { failure, type Failure, type RateLimited } from '../../core/results';
@@ -7,7 +8,6 @@ import type { RefreshFailure, SessionInfo, SessionService, SignedIn } from '../.
 import { refreshFailures } from '../../sessions/SessionService';
 import { lockUser } from '../../users/users';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SessionRevoked {
   readonly kind: 'session-revoked';
@@ -58,7 +58,7 @@ export class SessionsService {
 
   /** Ends one of the viewer's sessions (possibly the current one). */
   async revoke(ctx: ViewerContext, sessionId: string): Promise<SessionRevoked | Failure<'SESSION_NOT_FOUND'>> {
-    if (!UUID.test(sessionId)) return sessionNotFound();
+    if (!isUuid(sessionId)) return sessionNotFound();
     const ended = await this.end(ctx, { only: sessionId });
     if (ended.length !== 1) return sessionNotFound();
     const revoked: SessionRevoked = { kind: 'session-revoked', sessionId };
