@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   ArrayType,
@@ -72,4 +73,9 @@ export class Passkey {
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   lastUsedAt?: Date | null;
+}
+
+/** A user's passkeys, oldest first (the order the account lists them and WebAuthn offers them). */
+export function passkeysOf(em: EntityManager, userId: string): Promise<Passkey[]> {
+  return em.find(Passkey, { user: userId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
 }

@@ -16,7 +16,7 @@ import { User } from '../../users/User';
 import { viewerUser } from '../../users/users';
 import { invalidPasskey, userHandle, type InvalidPasskey } from './PasskeyAssertions';
 import type { PasskeyChallenges } from './PasskeyChallenges';
-import { Passkey } from './Passkey';
+import { Passkey, passkeysOf } from './Passkey';
 import { amrOf, type NewCredential, type RelyingParty } from './RelyingParty';
 
 const PASSKEY_ADDED = declareCredentialEvent('PASSKEY_ADDED', {
@@ -116,7 +116,7 @@ export class PasskeyService implements SignInMethodSource {
     requireRecentSignIn(ctx, this.settings.recentSignInSeconds, this.now(), 'add a passkey');
     const em = this.orm.em.fork();
     const user = await viewerUser(em, ctx.viewer.userId);
-    const existing = await this.passkeysOf(em, user.id);
+    const existing = await passkeysOf(em, user.id);
     if (existing.length >= MAX_PASSKEYS) throw tooMany();
     const issued = await this.challenges.issue('registration', { userId: user.id, sessionId: ctx.viewer.sessionId });
     const options = await this.relyingParty.creationOptions(account(user), issued.challenge, existing);
@@ -213,7 +213,7 @@ export class PasskeyService implements SignInMethodSource {
 
   /** The viewer's passkeys, oldest first. */
   list(userId: string): Promise<Passkey[]> {
-    return this.passkeysOf(this.orm.em.fork(), userId);
+    return passkeysOf(this.orm.em.fork(), userId);
   }
 
   async rename(ctx: ViewerContext, id: string, name: string): Promise<PasskeyRenamed | PasskeyNotFound | InvalidInput> {
@@ -261,10 +261,6 @@ export class PasskeyService implements SignInMethodSource {
   async countChallenge(ctx: ServiceContext): Promise<void> {
     const limited = await this.limits.hit(this.rules.challenges, this.limits.address(ctx.client.ipAddress));
     if (limited) throw new TooManyAttemptsError(limited.retryAfter);
-  }
-
-  private passkeysOf(em: EntityManager, userId: string): Promise<Passkey[]> {
-    return em.find(Passkey, { user: userId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
 
   private store(em: EntityManager, user: User, created: NewCredential, name: string, at: Date): Passkey {

@@ -13,7 +13,7 @@ import type { User } from '../../users/User';
 import { viewerUser } from '../../users/users';
 import { invalidPasskey, type InvalidPasskey, type PasskeyAssertions } from './PasskeyAssertions';
 import type { PasskeyChallenges } from './PasskeyChallenges';
-import { Passkey } from './Passkey';
+import { Passkey, passkeysOf } from './Passkey';
 import type { PasskeyChallenge } from './PasskeyService';
 import type { RelyingParty } from './RelyingParty';
 
@@ -87,7 +87,7 @@ export class PasskeySignIn implements SecondFactor, ReauthFactor {
     await this.countChallenge(ctx);
     const state = await this.loginFlow.ticket(ticket);
     if (!state) throw new NotAllowedNowError('This sign-in has expired or was already completed. Please sign in again.');
-    const passkeys = await this.passkeysOf(this.orm.em.fork(), state.userId);
+    const passkeys = await passkeysOf(this.orm.em.fork(), state.userId);
     if (passkeys.length === 0) throw new NotAllowedNowError('This account has no passkey: complete the sign-in with another second factor.');
     const issued = await this.challenges.issue('second-factor', { userId: state.userId, ticketHash: sha256(ticket) });
     // The password was the first factor: the passkey need only be present (a PIN is welcome, not required).
@@ -110,7 +110,7 @@ export class PasskeySignIn implements SecondFactor, ReauthFactor {
   async startReauthentication(ctx: ViewerContext): Promise<PasskeyChallenge> {
     const em = this.orm.em.fork();
     const user = await viewerUser(em, ctx.viewer.userId);
-    const passkeys = await this.passkeysOf(em, user.id);
+    const passkeys = await passkeysOf(em, user.id);
     if (passkeys.length === 0) throw new NotAllowedNowError('This account has no passkey: confirm with your password or a one-time code.');
     const issued = await this.challenges.issue('reauthentication', { userId: user.id, sessionId: ctx.viewer.sessionId });
     const options = await this.relyingParty.requestOptions(issued.challenge, passkeys, 'required');
@@ -145,10 +145,6 @@ export class PasskeySignIn implements SecondFactor, ReauthFactor {
       const checked = await this.assertions.check(tx, { state, response, requireUserVerification: true, userId: user.id });
       return checked.kind === 'verified';
     });
-  }
-
-  private passkeysOf(em: EntityManager, userId: string): Promise<Passkey[]> {
-    return em.find(Passkey, { user: userId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
 
   private async refuseLogin(address: string): Promise<InvalidPasskey> {
