@@ -222,6 +222,7 @@ export async function startApp(config: Config, logger: Logger, clock?: () => num
         .catch((error: unknown) => logger.warn(`${task.name}: failed`, { error }));
     let url = '';
     if (serve) {
+      for (const task of tasks) if (task.atStart) void runTask(task);
       const timers = tasks.map((task) => setInterval(() => void runTask(task), task.everyMs).unref());
       cleanups.unshift(['periodic tasks', async () => timers.forEach(clearInterval)]);
       delivery.start();

@@ -43,6 +43,8 @@ export interface Kit {
 export interface PeriodicTask {
   readonly name: string;
   readonly everyMs: number;
+  /** Also once as the service starts serving, in the background (never for an operator's command). */
+  readonly atStart?: boolean;
   run(): Promise<number>;
 }
 

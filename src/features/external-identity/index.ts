@@ -53,14 +53,16 @@ export const externalIdentity = feature({
       kit.logger,
       kit.now,
     );
-    // Discovery starts now, in the background: the service does not wait for providers to start. One
-    // that fails is tried again when it is next needed, and by the task below meanwhile.
-    if (providers.length > 0) void service.prepare();
     return {
       service,
       routes: callbackRoutes(service, settings.returnUrl, kit.cookies, kit.logger, kit.now),
       listeners: [forgetWhenReclaimed((em, userId) => em.nativeDelete(ExternalIdentity, { user: userId }), IDENTITIES_RECLAIMED)],
-      tasks: providers.length > 0 ? [{ name: 'discover identity providers', everyMs: 60_000, run: () => service.prepare().then(() => 0) }] : [],
+      // Discovery starts with serving, in the background: the service does not wait for providers. One
+      // that fails is tried again when it is next needed, and every minute meanwhile.
+      tasks:
+        providers.length > 0
+          ? [{ name: 'discover identity providers', everyMs: 60_000, atStart: true, run: () => service.prepare().then(() => 0) }]
+          : [],
     };
   },
 });
