@@ -83,8 +83,9 @@ export class GitHubClient implements IdentityProviderClient {
         pkceCodeVerifier: redemption.codeVerifier,
         expectedState: redemption.state,
       });
-      const user = (await this.get(tokens.access_token, 'user')) as GitHubUser;
-      const emails = await this.get(tokens.access_token, 'user/emails');
+      // Neither answer needs the other: one round trip to GitHub, not two.
+      const [fetched, emails] = await Promise.all([this.get(tokens.access_token, 'user'), this.get(tokens.access_token, 'user/emails')]);
+      const user = fetched as GitHubUser;
       if (typeof user.id !== 'number' || !Number.isSafeInteger(user.id)) throw new ProviderRefusedError('GitHub user without a numeric id');
       const primary = Array.isArray(emails) ? (emails as GitHubEmail[]).find((entry) => entry?.primary === true) : undefined;
       const name = cleanText(user.name) ?? cleanText(user.login);

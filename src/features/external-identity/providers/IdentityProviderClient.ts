@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { EMAIL_MAX, normalizeEmail } from '../../../core/validation';
 
 /** Who the provider says signed in, once every check of the response has passed. */
 export interface ProviderProfile {
@@ -104,11 +105,11 @@ export function cleanAmr(value: unknown): string[] {
   return [...new Set(tokens)].slice(0, 10);
 }
 
-/** A usable address: trimmed, lower-cased, at most 254 characters with one @; otherwise none. */
+/** A usable address, normalised as every address here is, of a length the account table takes, with one @; otherwise none. */
 export function cleanEmail(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const email = value.trim().toLowerCase();
-  return email.length > 0 && email.length <= 254 && /^[^@\s]+@[^@\s]+$/.test(email) ? email : undefined;
+  const email = normalizeEmail(value);
+  return email.length <= EMAIL_MAX && /^[^@\s]+@[^@\s]+$/.test(email) ? email : undefined;
 }
 
 /** A name part as the provider sent it, if it is a non-empty string. */
